@@ -1,0 +1,10 @@
+export { compileQuery, compileQueryDetailed, QueryCompileError } from './compile.js';
+export type { CompileOptions, CompiledQuery, Predicate } from './compile.js';
+export { getValues, compileAccessor, forEachLeaf } from './values.js';
+export type { Accessor, Visit } from './values.js';
+export { wildcardMatcher, matchWildcard } from './wildcard.js';
+export { parseIp, parseCidr, inCidr, compareIp, formatIp } from './ip.js';
+export { compareUtf8 } from './compare.js';
+export { tokenizer } from './text.js';
+export { keywordText, keywordTerm, docNumber, docBoolean, docIp } from './leaf.js';
+export { docDateMs, queryDateMs } from './date.js';
