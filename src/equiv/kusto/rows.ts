@@ -1,0 +1,73 @@
+/**
+ * Building interpreter rows from JSON: a Sentinel table row typed by its column declarations, and
+ * an ECS document as a row of the generic ECS table (one dynamic column per top-level object).
+ */
+import type { Row } from './eval.js';
+import { KDate, fromJson, parseKustoDatetime } from './values.js';
+
+/** Row of a table from its JSON object; columns absent from the JSON get the type's empty value. */
+export function rowFromJson(json: Record<string, unknown>, columns: Record<string, string>): Row {
+  const row: Row = {};
+  for (const [name, type] of Object.entries(columns)) row[name] = fromJson(json[name], type);
+  return row;
+}
+
+export function rowsFromNdjson(text: string, columns: Record<string, string>): Row[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => rowFromJson(JSON.parse(l) as Record<string, unknown>, columns));
+}
+
+/** Expand dotted keys (`{"a.b": 1}` → `{"a": {"b": 1}}`), recursively, as Elasticsearch reads them. */
+export function expandDotted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(expandDotted);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    const parts = k.split('.');
+    let cur = out;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const p = parts[i];
+      const next = cur[p];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[p] = {};
+      cur = cur[p] as Record<string, unknown>;
+    }
+    const last = parts[parts.length - 1];
+    const ex = expandDotted(val);
+    const prev = cur[last];
+    if (
+      typeof prev === 'object' &&
+      prev !== null &&
+      !Array.isArray(prev) &&
+      typeof ex === 'object' &&
+      ex !== null &&
+      !Array.isArray(ex)
+    )
+      cur[last] = { ...(prev as object), ...(ex as object) };
+    else cur[last] = ex;
+  }
+  return out;
+}
+
+/**
+ * An ECS document as a row of the generic ECS table: top-level keys become the dynamic columns,
+ * `@timestamp` becomes TimeGenerated and `event.ingested` the ingestion time `_TimeReceived`
+ * (a document without event.ingested is taken as ingested at its @timestamp, the fallback Kibana
+ * applies to rules on event.ingested).
+ */
+export function ecsDocumentToRow(
+  doc: Record<string, unknown>,
+  columns: Record<string, string>,
+): Row {
+  const expanded = expandDotted(doc) as Record<string, unknown>;
+  const row = rowFromJson(expanded, columns);
+  const ts =
+    typeof expanded['@timestamp'] === 'string' ? parseKustoDatetime(expanded['@timestamp']) : null;
+  const ev = expanded.event as Record<string, unknown> | undefined;
+  const ing = ev && typeof ev.ingested === 'string' ? parseKustoDatetime(ev.ingested) : null;
+  if ('TimeGenerated' in columns) row.TimeGenerated = ts === null ? null : new KDate(ts);
+  if ('_TimeReceived' in columns)
+    row._TimeReceived = ing !== null ? new KDate(ing) : ts === null ? null : new KDate(ts);
+  return row;
+}
