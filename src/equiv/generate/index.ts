@@ -1,0 +1,123 @@
+/**
+ * Boundary-event generation: from one or more queries, a small, deterministic (seeded), explained
+ * set of ECS documents that exercises every atom true and false:
+ *
+ * - base documents: a few that match each query (one per distinct satisfying path the solver
+ *   finds) and a few that do not, realised by the same theory as `equiv` (so they are real
+ *   documents, arrays and all);
+ * - on the first matching base: every boundary variant of every atom (exact value, case variants,
+ *   empty string, near misses, wildcard boundary strings, arrays with one matching element among
+ *   others, missing / null / [] fields, range and CIDR edges);
+ * - on the other bases: each decided atom flipped once (true → a value just outside it, false →
+ *   a value inside it), which exposes precedence and grouping mistakes;
+ * - the empty document.
+ */
+import type { Node } from '../../kql/ast.js';
+import { AtomTable, type Atom, type FieldTypeLookup } from '../decide/atoms.js';
+import { Bdd, BddLimit } from '../decide/bdd.js';
+import { TheoryLimit } from '../decide/strings.js';
+import { anyValue, witness } from '../decide/theory.js';
+import { fieldsOf, intern, realise, structuralLemmas, toBdd, type Ctx } from '../decide/solve.js';
+import { cloneDoc, deletePath, setPath } from '../doc.js';
+import type { EcsEvent, GeneratedEvent } from '../types.js';
+import { makeRng } from './rng.js';
+import { MISSING, atomVariants } from './variants.js';
+
+export interface GenerateOptions {
+  seed?: number;
+  fieldInfo?: FieldTypeLookup;
+  /** `now` for date math in the queries. */
+  now?: Date;
+  /** Cap on the number of events (default 600). */
+  maxEvents?: number;
+  /** Matching base documents per query (default 3). */
+  bases?: number;
+}
+
+export function generateEvents(
+  queries: readonly Node[],
+  opts: GenerateOptions = {},
+): GeneratedEvent[] {
+  const rng = makeRng(opts.seed ?? 1);
+  const max = opts.maxEvents ?? 600;
+  const table = new AtomTable(opts.fieldInfo ?? (() => undefined), queries, opts.now);
+  const bdd = new Bdd(500_000);
+  const ctx: Ctx = { table, bdd };
+  const out: GeneratedEvent[] = [];
+  const seen = new Set<string>();
+  const push = (doc: EcsEvent, why: string) => {
+    if (out.length >= max) return;
+    const key = JSON.stringify(doc);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ id: `g${String(out.length + 1).padStart(4, '0')}`, doc, why });
+  };
+
+  const positives: { doc: EcsEvent; assign: Map<number, boolean> }[] = [];
+  const negatives: { doc: EcsEvent; assign: Map<number, boolean> }[] = [];
+  try {
+    queries.forEach((q) => intern(table, q));
+    const fields = fieldsOf(table);
+    let lemmas = structuralLemmas(ctx, fields);
+    for (const q of queries) {
+      const f = toBdd(ctx, q);
+      const pos = realise(ctx, fields, f, lemmas, opts.bases ?? 3);
+      lemmas = pos.lemmas;
+      positives.push(...pos.docs);
+      const neg = realise(ctx, fields, bdd.not(f), lemmas, 2);
+      lemmas = neg.lemmas;
+      negatives.push(...neg.docs);
+    }
+  } catch (e) {
+    if (!(e instanceof BddLimit || e instanceof TheoryLimit)) throw e;
+    // Too big to solve: fall back to per-atom variants on an empty base.
+  }
+  const describe = (assign: Map<number, boolean>) =>
+    table.atoms
+      .filter((a) => assign.has(a.id) && a.kind !== 'opaque')
+      .map((a) => `${a.text}=${assign.get(a.id) ? 'T' : 'F'}`)
+      .join(', ');
+  positives.forEach((p) => push(p.doc, `matching base: ${describe(p.assign) || 'any document'}`));
+  negatives.forEach((p) =>
+    push(p.doc, `non-matching base: ${describe(p.assign) || 'any document'}`),
+  );
+
+  const base = positives[0]?.doc ?? {};
+  const sampleOf = (a: Atom): unknown => {
+    const t = a.field !== undefined ? anyValue(table.type(a.field)) : undefined;
+    return t ? (witness(t, []) ?? 'x') : 'x';
+  };
+  const apply = (doc: EcsEvent, field: string, value: unknown) => {
+    const d = cloneDoc(doc);
+    deletePath(d, field);
+    if (value !== MISSING) setPath(d, field, value);
+    return d;
+  };
+  // Full variants on the first matching base.
+  for (const atom of table.atoms) {
+    if (atom.field === undefined) continue;
+    for (const v of atomVariants(atom, rng, sampleOf(atom)))
+      push(apply(base, atom.field, v.value), v.why);
+  }
+  // One flip per decided atom on the other bases.
+  for (const b of [...positives.slice(1), ...negatives]) {
+    for (const [id, val] of b.assign) {
+      const atom = table.atoms[id];
+      if (atom.kind !== 'value' || atom.field === undefined || !atom.theory) continue;
+      try {
+        const w = val
+          ? witness(anyValue(table.type(atom.field)), [atom.theory])
+          : witness(atom.theory, []);
+        if (w === null) continue;
+        push(
+          apply(b.doc, atom.field, w),
+          `flip ${atom.text} to ${val ? 'false' : 'true'} in base (${describe(b.assign)})`,
+        );
+      } catch (e) {
+        if (!(e instanceof TheoryLimit)) throw e;
+      }
+    }
+  }
+  push({}, 'empty document (every field missing)');
+  return out;
+}
