@@ -42,8 +42,12 @@ export type Value = LiteralValue | WildcardValue;
 /** A field name: a literal (quoting is not kept by Kibana) or a wildcard pattern. */
 export interface FieldRef {
   kind: 'field';
-  /** Decoded name. `true`/`false` stay typed as Kibana types them (`true:x`). */
-  name: string | boolean;
+  /**
+   * Decoded name. `true`/`false` stay typed as Kibana types them (`true:x`). `null` only in range
+   * and nested nodes (`null > 1`), where Kibana records no field; in `is` nodes an unquoted `null`
+   * field is free text (`field: null`).
+   */
+  name: string | boolean | null;
   /** Set when the name contains an unescaped `*` (`process.*:foo`). */
   wildcard?: string[];
   span: Span;
