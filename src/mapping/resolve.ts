@@ -1,0 +1,64 @@
+/**
+ * Resolving ECS field names against a profile's target section. Pure: the caller records the
+ * returned trace entries and diagnostics.
+ */
+import type { TargetName } from '../../targets/types.js';
+import type { FieldHint, FieldMapItem, FieldType, MappingProfile, RouteItem, TargetSection } from './types.js';
+
+const EMPTY: TargetSection = { source: {}, fields: {}, routes: [], options: {} };
+
+/** The profile's section for `target` (an empty pass-through section when absent). */
+export function sectionFor(profile: MappingProfile, target: TargetName): TargetSection {
+  return profile.targets[target] ?? EMPTY;
+}
+
+/** A field as the target sees it. */
+export interface MappedField {
+  /** ECS name as written in the rule (with a nested path joined in). */
+  source: string;
+  /** Target field name (the ECS name when passed through). */
+  name: string;
+  /** The applied mapping item, if any. */
+  item?: FieldMapItem;
+  /** Provenance id `<profile>/<target>/fields/<item>`, when an item applied. */
+  traceId?: string;
+  type?: FieldType;
+  multivalue?: boolean;
+}
+
+/** Well-known ECS `ip` fields, used when the profile has no type hint. */
+const ECS_IP = /(^|\.)(ip|ips)$|^(client|destination|host|observer|related|server|source)\.nat\.ip$/;
+
+/** Type of an ECS field: profile hint, else a small ECS heuristic. */
+export function fieldHint(profile: MappingProfile, ecsName: string): FieldHint {
+  const h = profile.fields[ecsName];
+  if (h) return h;
+  if (ECS_IP.test(ecsName)) return { type: 'ip' };
+  return {};
+}
+
+/** Map one ECS field for `target`. */
+export function mapField(profile: MappingProfile, target: TargetName, ecsName: string): MappedField {
+  const section = sectionFor(profile, target);
+  const hint = fieldHint(profile, ecsName);
+  const item = section.fields[ecsName];
+  if (!item) return { source: ecsName, name: ecsName, type: hint.type, multivalue: hint.multivalue };
+  return {
+    source: ecsName,
+    name: item.field ?? item.pair?.valueField ?? item.lookup?.output ?? ecsName,
+    item,
+    traceId: `${profile.id}/${target}/fields/${item.id}`,
+    type: item.type ?? hint.type,
+    multivalue: item.multivalue ?? hint.multivalue,
+  };
+}
+
+/** The routing item for an ECS field, if the target's source selection decides it. */
+export function routeFor(profile: MappingProfile, target: TargetName, ecsName: string): RouteItem | undefined {
+  return sectionFor(profile, target).routes.find((r) => r.field === ecsName);
+}
+
+/** Map a KQL literal through the item's value map. */
+export function mapValue(item: FieldMapItem | undefined, value: string): string {
+  return item?.values?.[value] ?? value;
+}
