@@ -18,6 +18,23 @@ export type RuleType =
 
 export type RuleLanguage = 'kuery' | 'lucene' | 'eql' | 'esql';
 
+/** Every rule type Kibana's detection engine knows; only the first three are supported. */
+export const KNOWN_RULE_TYPES: readonly string[] = [
+  'query',
+  'new_terms',
+  'threshold',
+  'eql',
+  'esql',
+  'threat_match',
+  'machine_learning',
+  'saved_query',
+];
+export const SUPPORTED_RULE_TYPES: readonly string[] = ['query', 'new_terms', 'threshold'];
+export const KNOWN_LANGUAGES: readonly string[] = ['kuery', 'lucene', 'eql', 'esql'];
+
+/** Input formats of rule files. */
+export type RuleFileFormat = 'toml' | 'json' | 'ndjson' | 'kql' | 'yaml';
+
 export interface ThreatTechnique {
   id: string;
   name?: string;
@@ -61,6 +78,12 @@ export interface SourceRef {
   queryOffsetMap?: (queryOffset: number) => number;
   /** 1-based line of the rule in a multi-rule file (NDJSON export). */
   line?: number;
+  /** The format the rule was read from. */
+  format?: RuleFileFormat;
+  /** Offset of the rule in `text` (start of its NDJSON line; 0 for a one-rule file). */
+  ruleOffset?: number;
+  /** Offsets in `text` of the rule's fields (`from`, `threshold.value`, ...), for diagnostics. */
+  fieldOffsets?: Record<string, number>;
 }
 
 export interface Rule {
@@ -86,14 +109,23 @@ export interface Rule {
   from: string;
   /** Duration, default `5m`. */
   interval: string;
+  /** Date math, end of the look-back window; Kibana's default `now`. */
+  to?: string;
   timestampOverride?: string;
   newTerms?: NewTermsSpec;
   threshold?: ThresholdSpec;
   /** Kibana filter objects, kept verbatim (they are ANDed with the query). */
   filters?: unknown[];
+  /** Kibana exception lists the rule references (not applied by siemc; reported as info). */
+  exceptionsList?: unknown[];
   /** Free-form metadata (creation_date, maturity, ...). */
   metadata: Record<string, unknown>;
   source: SourceRef;
+}
+
+/** A supported rule: a KQL (`kuery`) rule of type query, new_terms or threshold. */
+export function isSupportedRule(rule: Pick<Rule, 'type' | 'language'>): boolean {
+  return SUPPORTED_RULE_TYPES.includes(rule.type) && (rule.language ?? 'kuery') === 'kuery';
 }
 
 /** Result of loading one rule: the rule (when it could be read) and everything said about it. */

@@ -1,0 +1,22 @@
+/** Rule model, loaders, validation and rule-level AST: the public API of src/rules. */
+export * from './model.js';
+export { RuleCode } from './codes.js';
+export {
+  loadRuleText,
+  loadRuleFile,
+  loadRulePaths,
+  readRuleFile,
+  finishRule,
+  formatFromPath,
+  sniffFormat,
+  MAX_RULE_FILE_BYTES,
+} from './load.js';
+export type { LoadOptions, PathsIO, PathsOptions } from './load.js';
+export { ruleAst, relocateQueryDiagnostic, queryToFileOffset } from './ast.js';
+export type { RuleAstResult } from './ast.js';
+export { validateRule, validateRules, findDuplicateIds } from './validate.js';
+export type { ValidateOptions } from './validate.js';
+export { filterToAst } from './filters.js';
+export type { FilterResult } from './filters.js';
+export { loadCaseSpec } from './case-spec.js';
+export type { CaseSpec, CaseEvent, CaseExpect, TargetExpect, CaseLoad } from './case-spec.js';
