@@ -5,10 +5,11 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIO, UsageError, processIO } from './io.js';
 import { registerParse } from './commands/parse.js';
+import { registerEquiv } from './commands/equiv.js';
 
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const commands: Register[] = [registerParse];
+const commands: Register[] = [registerParse, registerEquiv];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;

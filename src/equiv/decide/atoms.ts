@@ -40,6 +40,8 @@ export interface Atom {
   text: string;
   /** Why an opaque atom is outside the exact fragment. */
   reason?: string;
+  /** The leaf of an opaque atom (for generating events that exercise it). */
+  node?: Node;
 }
 
 /** What the decision procedure needs to know about a field (a subset of the schema's `ResolvedField`). */
@@ -291,7 +293,7 @@ export class AtomTable {
 
   private opaque(n: Node, text: string, reason: string): Atom {
     const key = `opaque|${structuralKey(n)}`;
-    return this.intern(key, (id) => ({ id, key, kind: 'opaque', text, reason }));
+    return this.intern(key, (id) => ({ id, key, kind: 'opaque', text, reason, node: n }));
   }
 
   /** The atom of a leaf node. */

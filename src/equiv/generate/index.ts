@@ -99,6 +99,22 @@ export function generateEvents(
     for (const v of atomVariants(atom, rng, sampleOf(atom)))
       push(apply(base, atom.field, v.value), v.why);
   }
+  // Atoms outside the fragment: their value in a field (free text: in `message`).
+  for (const atom of table.atoms) {
+    const n = atom.node;
+    if (atom.kind !== 'opaque' || !n || (n.kind !== 'is' && n.kind !== 'range')) continue;
+    const field = n.field && !n.field.wildcard ? String(n.field.name) : 'message';
+    const v = n.value;
+    const text =
+      v.kind === 'wildcard'
+        ? v.chunks.join(rng.pick(['x', 'q']))
+        : v.value === null
+          ? 'null'
+          : String(v.value);
+    push(apply(base, field, text), `${atom.text}: the value itself in ${field}`);
+    push(apply(base, field, text.toUpperCase()), `${atom.text}: upper-case value in ${field}`);
+    push(apply(base, field, `${text} x`), `${atom.text}: the value followed by a word in ${field}`);
+  }
   // One flip per decided atom on the other bases.
   for (const b of [...positives.slice(1), ...negatives]) {
     for (const [id, val] of b.assign) {
