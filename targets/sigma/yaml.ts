@@ -89,7 +89,15 @@ export function canSingleQuote(s: string): boolean {
   return true;
 }
 
+/**
+ * Digit-first words such as `3h`, `10m`, `4688a`: plain when they hold a letter that no YAML 1.1
+ * number, date or sexagesimal form can contain (not a-f, e, o, x, b: hex, exponent, radix prefixes).
+ */
+const PLAIN_DIGIT_WORD = /^[0-9][A-Za-z0-9_]*$/;
+const NON_NUMERIC_LETTER = /[g-np-wyzG-NP-WYZ]/;
+
 function isPlainValue(s: string): boolean {
+  if (PLAIN_DIGIT_WORD.test(s) && NON_NUMERIC_LETTER.test(s)) return true;
   if (!PLAIN_VALUE.test(s)) return false;
   if (s.endsWith(' ')) return false;
   if (SPECIAL_WORDS.has(s.toLowerCase())) return false;

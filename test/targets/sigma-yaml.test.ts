@@ -46,6 +46,14 @@ const TRICKY = [
   '1:20',
   '190:20:30',
   '-1:20',
+  '3h',
+  '10m',
+  '1h30m',
+  '0o17x',
+  '1_0h',
+  '12h00',
+  '2024-01-01T10h',
+  '0x1g',
   '.inf',
   '-.Inf',
   '.NaN',
@@ -137,7 +145,7 @@ describe('Sigma YAML writer', () => {
   });
 
   it('round-trips random printable strings', () => {
-    const alphabet = 'abcXYZ019 .:-_#*?\\/\'"&!|>%@`,[]{}~=+<\t\u00e9\u20ac';
+    const alphabet = 'abcehkmxoXYZ019 .:-_#*?\\/\'"&!|>%@`,[]{}~=+<\t\u00e9\u20ac';
     let seed = 42;
     const rnd = (n: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -155,6 +163,9 @@ describe('Sigma YAML writer', () => {
     expect(formatString('cmd.exe')).toBe('cmd.exe');
     expect(formatString('yes')).toBe("'yes'");
     expect(formatString('0777')).toBe("'0777'");
+    expect(formatString('3h')).toBe('3h');
+    expect(formatString('1e3')).toBe("'1e3'");
+    expect(formatString('0x1F')).toBe("'0x1F'");
     expect(formatString('*\\cmd.exe')).toBe("'*\\cmd.exe'");
     expect(formatString("it's")).toBe("'it''s'");
     expect(formatString('a: b')).toBe("'a: b'");

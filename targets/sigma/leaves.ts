@@ -1,0 +1,354 @@
+/**
+ * Leaves of the lowered query → Sigma selection entries (`field|modifiers: values`).
+ *
+ * Exactness rules, from Elastic's side (what the source rule means) to Sigma's:
+ * - keyword fields match case-sensitively: `|cased` (unless the value has no letters whose case
+ *   can vary, or the field has a lowercase normalizer); `--case loose` drops it and says so;
+ * - wildcards `*` stay wildcards; literal `*`, `?` and backslashes are escaped per the spec;
+ *   `*x*` / `x*` / `*x` become `contains` / `startswith` / `endswith`;
+ * - a value YAML cannot hold without double-quoted escapes (line breaks, control characters)
+ *   becomes an anchored `|re` with escapes, so it stays exact;
+ * - numbers on numeric fields are YAML numbers; booleans on boolean fields YAML booleans;
+ * - `ip` fields: CIDR networks and IPv6 addresses use `|cidr` (addresses compare by value);
+ * - `f:*` is `|exists: true`; numeric ranges are `|gt/gte/lt/lte`;
+ * - what Sigma cannot say (string ranges, date math, text analysis, wildcard field names,
+ *   pair/lookup/expression mappings) carries a structured diagnostic.
+ */
+import type { Span } from '../../src/kql/ast.js';
+import { defaultSchema, matchKindOf, type MatchKind } from '../../src/schema/index.js';
+import type { EqPattern, LExists, LField, LIn, LMatch, LRange, Pattern } from '../core/ir.js';
+import { hasCasedLetters, isCidr, isNumeric } from '../core/lower/classify.js';
+import type { TargetContext } from '../core/target.js';
+import { encodeSigmaPattern, escapeRegexLiteral, WILDCARD, type PatternPart } from './escape.js';
+import { canSingleQuote, type YamlScalar } from './yaml.js';
+
+/** One selection entry: a field (with modifiers) and its OR-ed values. */
+export interface Term {
+  field: string;
+  mods: string[];
+  values: YamlScalar[];
+  span: Span;
+}
+
+export function termKey(t: Term): string {
+  return [t.field, ...t.mods].join('|');
+}
+
+/** A leaf becomes one term, several alternative terms (OR), or a keyword search. */
+export type LeafResult =
+  | { kind: 'terms'; terms: Term[] }
+  | { kind: 'keywords'; values: string[]; span: Span }
+  | { kind: 'const'; value: boolean };
+
+type Kind = MatchKind | 'unknown';
+
+interface FieldInfo {
+  kind: Kind;
+  lowercase: boolean;
+  name: string;
+}
+
+function fieldInfo(f: LField, ctx: TargetContext): FieldInfo {
+  const name = sigmaFieldName(f, ctx);
+  const hint = f.type;
+  if (hint) {
+    const kind: Kind = hint === 'number' ? 'number' : hint === 'object' ? 'object' : hint;
+    return { kind, lowercase: false, name };
+  }
+  const r = defaultSchema().resolve(f.source);
+  const kind: Kind = r.known ? matchKindOf(r.type) : 'keyword';
+  // A multi-field (`process.command_line.text`) lives in its parent's values.
+  const valueName = r.valuePath !== r.name && f.name === f.source ? r.valuePath : name;
+  return { kind, lowercase: r.normalizer === 'lowercase', name: valueName };
+}
+
+function sigmaFieldName(f: LField, ctx: TargetContext): string {
+  const it = f.item;
+  if (it && (it.pair || it.lookup || it.expression)) {
+    ctx.diags.unsupported(
+      undefined,
+      'SIGMA-MAPPING-KIND',
+      `the sigma mapping of ${f.source} uses a ${it.pair ? 'Name/Value pair' : it.lookup ? 'lookup' : 'expression'}, which Sigma cannot express`,
+      'map the field to a plain Sigma field name in the profile’s sigma section',
+    );
+  }
+  if (f.wildcard) return f.wildcard.join('*');
+  return f.name;
+}
+
+function caseMods(info: FieldInfo, texts: string[], ctx: TargetContext, span: Span): string[] {
+  if (info.lowercase || !texts.some(hasCasedLetters)) return [];
+  if (ctx.options.case === 'loose') {
+    ctx.diags.lossy(
+      'wider',
+      span,
+      'SIGMA-CASE-LOOSE',
+      'values match case-insensitively (--case loose), Elastic keyword matching is case-sensitive',
+    );
+    return [];
+  }
+  return ['cased'];
+}
+
+/** Pattern as parts (literal text and wildcards). */
+function partsOf(p: Pattern): PatternPart[] {
+  switch (p.kind) {
+    case 'eq':
+      return p.text === '' ? [] : [p.text];
+    case 'prefix':
+      return [p.text, WILDCARD];
+    case 'suffix':
+      return [WILDCARD, p.text];
+    case 'contains':
+      return [WILDCARD, p.text, WILDCARD];
+    case 'wildcard':
+      return p.chunks.flatMap((c, i) =>
+        i === 0 ? (c ? [c] : []) : c ? [WILDCARD, c] : [WILDCARD],
+      );
+    case 'any':
+      return [WILDCARD];
+    case 'cidr':
+      return [p.text];
+  }
+}
+
+function textsOf(p: Pattern): string[] {
+  return partsOf(p).filter((x): x is string => x !== WILDCARD);
+}
+
+/** Anchored regex for a pattern (used when YAML cannot hold the plain value). */
+function regexOf(p: Pattern): string {
+  return (
+    '^' +
+    partsOf(p)
+      .map((x) => (x === WILDCARD ? '[\\s\\S]*' : escapeRegexLiteral(x)))
+      .join('') +
+    '$'
+  );
+}
+
+/** The string value and type modifier for a keyword-like match. */
+function stringTerm(info: FieldInfo, p: Pattern, ctx: TargetContext, span: Span): Term | undefined {
+  const cased = caseMods(info, textsOf(p), ctx, span);
+  const texts = textsOf(p);
+  if (texts.every(canSingleQuote)) {
+    let mods: string[] = [];
+    let value: string;
+    if (p.kind === 'prefix' || p.kind === 'suffix' || p.kind === 'contains') {
+      mods = [p.kind === 'prefix' ? 'startswith' : p.kind === 'suffix' ? 'endswith' : 'contains'];
+      value = encodeSigmaPattern([p.text]);
+    } else {
+      value = encodeSigmaPattern(partsOf(p));
+    }
+    return { field: info.name, mods: [...mods, ...cased], values: [value], span };
+  }
+  const re = regexOf(p);
+  if (!canSingleQuote(re)) {
+    ctx.diags.unsupported(
+      span,
+      'SIGMA-UNWRITABLE-VALUE',
+      'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
+    );
+    return undefined;
+  }
+  ctx.diags.info(
+    'SIGMA-VALUE-AS-REGEX',
+    'the value holds line breaks or control characters; it is written as an anchored |re regex to stay exact',
+    span,
+  );
+  return { field: info.name, mods: cased.length ? ['re'] : ['re', 'i'], values: [re], span };
+}
+
+const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
+
+function numberValue(text: string): number | undefined {
+  if (!isNumeric(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** An equality/wildcard match on a field. */
+function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): LeafResult {
+  const info = fieldInfo(field, ctx);
+  if (field.wildcard) {
+    ctx.diags.unsupported(
+      span,
+      'SIGMA-FIELD-WILDCARD',
+      `field name '${field.wildcard.join('*')}' has a wildcard; Sigma field names cannot`,
+      'list the concrete fields in the rule, or map them in a profile',
+    );
+  }
+  if (p.kind === 'any')
+    return { kind: 'terms', terms: [{ field: info.name, mods: ['exists'], values: [true], span }] };
+  if (p.kind === 'cidr')
+    return { kind: 'terms', terms: [{ field: info.name, mods: ['cidr'], values: [p.text], span }] };
+  switch (info.kind) {
+    case 'number': {
+      const n = p.kind === 'eq' ? numberValue(p.text) : undefined;
+      if (n === undefined) {
+        ctx.diags.unsupported(
+          span,
+          'SIGMA-NUMBER-VALUE',
+          `'${textsOf(p).join('*')}' is not a number, but ${field.source} is a numeric field (Elasticsearch rejects the query)`,
+        );
+        return { kind: 'const', value: false };
+      }
+      return { kind: 'terms', terms: [{ field: info.name, mods: [], values: [n], span }] };
+    }
+    case 'boolean': {
+      if (p.kind === 'eq' && (p.text === 'true' || p.text === 'false')) {
+        return {
+          kind: 'terms',
+          terms: [{ field: info.name, mods: [], values: [p.text === 'true'], span }],
+        };
+      }
+      ctx.diags.unsupported(
+        span,
+        'SIGMA-BOOLEAN-VALUE',
+        `'${textsOf(p).join('*')}' is not true/false, but ${field.source} is a boolean field`,
+      );
+      return { kind: 'const', value: false };
+    }
+    case 'ip': {
+      if (p.kind !== 'eq') {
+        ctx.diags.unsupported(
+          span,
+          'SIGMA-IP-WILDCARD',
+          `wildcards on the ip field ${field.source} have no Sigma form`,
+        );
+        return { kind: 'const', value: false };
+      }
+      if (isCidr(p.text))
+        return {
+          kind: 'terms',
+          terms: [{ field: info.name, mods: ['cidr'], values: [p.text], span }],
+        };
+      if (IPV4.test(p.text))
+        return { kind: 'terms', terms: [{ field: info.name, mods: [], values: [p.text], span }] };
+      if (p.text.includes(':') && /^[0-9A-Fa-f:.]+$/.test(p.text)) {
+        // IPv6 text forms vary (compression, zero padding): compare by value.
+        return {
+          kind: 'terms',
+          terms: [{ field: info.name, mods: ['cidr'], values: [`${p.text}/128`], span }],
+        };
+      }
+      ctx.diags.unsupported(
+        span,
+        'SIGMA-IP-VALUE',
+        `'${p.text}' is not an IP address or CIDR network, but ${field.source} is an ip field`,
+      );
+      return { kind: 'const', value: false };
+    }
+    case 'text': {
+      ctx.diags.lossy(
+        'wider',
+        span,
+        'SIGMA-TEXT-FIELD',
+        `${field.source} is an analyzed text field; Sigma has no token matching, so the value is matched as a case-insensitive substring`,
+      );
+      ctx.diags.lossy(
+        'narrower',
+        span,
+        'SIGMA-TEXT-FIELD-PHRASE',
+        `a phrase on the text field ${field.source} also matches other punctuation and spacing between the words, which a substring does not`,
+      );
+      const texts = textsOf(p);
+      if (!texts.every(canSingleQuote)) {
+        ctx.diags.unsupported(
+          span,
+          'SIGMA-UNWRITABLE-VALUE',
+          'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
+        );
+        return { kind: 'const', value: false };
+      }
+      const inner = p.kind === 'eq' ? [p.text] : partsOf(p);
+      return {
+        kind: 'terms',
+        terms: [
+          { field: info.name, mods: ['contains'], values: [encodeSigmaPattern(inner)], span },
+        ],
+      };
+    }
+    case 'date':
+    case 'object':
+    case 'geo': {
+      ctx.diags.unsupported(
+        span,
+        'SIGMA-FIELD-TYPE',
+        `${field.source} is a ${info.kind} field; Sigma has no equivalent of this match`,
+      );
+      return { kind: 'const', value: false };
+    }
+    default: {
+      const t = stringTerm(info, p, ctx, span);
+      return t ? { kind: 'terms', terms: [t] } : { kind: 'const', value: false };
+    }
+  }
+}
+
+export function leafOfMatch(n: LMatch, ctx: TargetContext): LeafResult {
+  if (n.field === null) {
+    ctx.diags.lossy(
+      'wider',
+      n.span,
+      'SIGMA-FREE-TEXT',
+      'a field-less term becomes a Sigma keyword search: backends search it case-insensitively over the whole event (or raw message), not Elasticsearch’s default fields',
+      'name the field in the KQL query',
+    );
+    const texts = textsOf(n.pattern);
+    if (!texts.every(canSingleQuote)) {
+      ctx.diags.unsupported(
+        n.span,
+        'SIGMA-UNWRITABLE-VALUE',
+        'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
+      );
+      return { kind: 'const', value: false };
+    }
+    return { kind: 'keywords', values: [encodeSigmaPattern(partsOf(n.pattern))], span: n.span };
+  }
+  return matchTerm(n.field, n.pattern, ctx, n.span);
+}
+
+export function leafOfIn(n: LIn, ctx: TargetContext): LeafResult {
+  const terms: Term[] = [];
+  for (const v of n.values) {
+    const r = matchTerm(n.field, v as EqPattern, ctx, n.span);
+    if (r.kind === 'terms') terms.push(...r.terms);
+  }
+  if (terms.length === 0) return { kind: 'const', value: false };
+  return { kind: 'terms', terms };
+}
+
+export function leafOfExists(n: LExists, ctx: TargetContext): LeafResult {
+  const info = fieldInfo(n.field, ctx);
+  if (n.field.wildcard) {
+    ctx.diags.unsupported(
+      n.span,
+      'SIGMA-FIELD-WILDCARD',
+      `field name '${n.field.wildcard.join('*')}' has a wildcard; Sigma field names cannot`,
+    );
+  }
+  return {
+    kind: 'terms',
+    terms: [{ field: info.name, mods: ['exists'], values: [true], span: n.span }],
+  };
+}
+
+export function leafOfRange(n: LRange, ctx: TargetContext): LeafResult {
+  const info = fieldInfo(n.field, ctx);
+  const num = numberValue(n.value);
+  if (info.kind === 'number' && num !== undefined) {
+    return {
+      kind: 'terms',
+      terms: [{ field: info.name, mods: [n.op], values: [num], span: n.span }],
+    };
+  }
+  const why =
+    info.kind === 'date'
+      ? 'a date range (Sigma compares numbers only)'
+      : info.kind === 'number'
+        ? `a non-numeric bound '${n.value}' on a numeric field`
+        : `a ${info.kind === 'unknown' ? 'keyword' : info.kind} range, which Elasticsearch compares as ${info.kind === 'ip' ? 'addresses' : 'strings'} (Sigma compares numbers only)`;
+  ctx.diags.unsupported(n.span, 'SIGMA-RANGE', `${n.field.source} ${n.op} ${n.value} is ${why}`);
+  return { kind: 'const', value: false };
+}
