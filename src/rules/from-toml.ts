@@ -97,6 +97,8 @@ export function loadTomlRule(text: string, file: string): TomlLoad {
         }
       }
     }
+    for (let k = 0; keys().has(`rule.filters[]#${k}`); k++)
+      offs[`filters.${k}`] = keys().get(`rule.filters[]#${k}`)!.keyStart;
     return (offsetsCache = offs);
   };
   const r = doc.rule;

@@ -1,7 +1,8 @@
 /**
  * A position scanner for TOML: smol-toml gives values, not positions, so this walks the text once
  * and records where each key (by full dotted path) and its value are. Array-of-tables elements are
- * written `name[]` in paths; the first occurrence of a path wins. It assumes the text is valid TOML
+ * written `name[]` in paths (element k of the array also as `name[]#k`); the first occurrence of a
+ * path wins. It assumes the text is valid TOML
  * (smol-toml has accepted it) and never throws.
  */
 import { decodeTomlString, isStringError } from './strings.js';
@@ -145,6 +146,7 @@ function skipValue(text: string, i: number): number {
 /** Map from dotted path (`rule.query`, `rule.threat[].framework`) to positions. */
 export function scanTomlKeys(text: string): Map<string, TomlKeyPos> {
   const keys = new Map<string, TomlKeyPos>();
+  const counts = new Map<string, number>();
   let table: string[] = [];
   let i = 0;
   while (i < text.length) {
@@ -166,6 +168,12 @@ export function scanTomlKeys(text: string): Map<string, TomlKeyPos> {
       });
       table = resolved;
       const path = table.join('.');
+      if (arr) {
+        // Each element of an array of tables: `path#0`, `path#1`, ...
+        const n = (counts.get(path) ?? 0) + 1;
+        counts.set(path, n);
+        keys.set(`${path}#${n - 1}`, { keyStart: i, valueStart: i, valueEnd: skipToEol(text, i) });
+      }
       if (!keys.has(path))
         keys.set(path, { keyStart: i, valueStart: i, valueEnd: skipToEol(text, i) });
       i = skipToEol(text, k.end);
