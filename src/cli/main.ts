@@ -6,10 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { type CliIO, UsageError, processIO } from './io.js';
 import { registerParse } from './commands/parse.js';
 import { registerEquiv } from './commands/equiv.js';
+import { registerTest } from './commands/test.js';
+import { registerBacktest } from './commands/backtest.js';
 
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const commands: Register[] = [registerParse, registerEquiv];
+const commands: Register[] = [registerParse, registerEquiv, registerTest, registerBacktest];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
@@ -37,7 +39,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr(`siemc: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`siemc: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(
+      `siemc: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return 3;
   }
   return exitCode;

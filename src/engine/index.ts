@@ -13,3 +13,14 @@ export {
 } from './ndjson.js';
 export type { NdjsonOptions } from './ndjson.js';
 export { termsOf, combinations } from './values.js';
+export { scanEvents } from './batch.js';
+export type { ScanStats, ScanOptions } from './batch.js';
+export type { EventFile } from './ndjson.js';
+export {
+  runSpecFile,
+  renderSpecOutcome,
+  compareAlerts,
+  alertMatches,
+  looksLikeSpec,
+} from './spec.js';
+export type { SpecOutcome, SpecCheck, SpecOptions } from './spec.js';

@@ -4,7 +4,7 @@
  * reported with file:line and skipped, or stops the run with `strict`.
  */
 import { createReadStream, openSync, readSync, closeSync, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
@@ -20,6 +20,8 @@ export interface NdjsonOptions {
   onBytes?: (bytes: number) => void;
   /** Chunk size in bytes (default 1 MiB). */
   chunkSize?: number;
+  /** The file name to put in records and diagnostics (default: the path read). */
+  label?: string;
 }
 
 export class NdjsonError extends Error {
@@ -147,7 +149,7 @@ export async function* readNdjsonBatches(
   const stream: Readable = gz ? raw.pipe(createGunzip()) : raw;
   if (gz) raw.on('error', (e) => stream.destroy(e));
   const dec = new StringDecoder('utf8');
-  const parser = new LineParser(path, opts);
+  const parser = new LineParser(opts.label ?? path, opts);
   try {
     for await (const chunk of stream) {
       const batch = parser.feed(dec.write(chunk as Buffer));
@@ -170,30 +172,42 @@ export async function* readNdjson(
 
 const EVENT_FILE = /\.(ndjson|jsonl|json)(\.gz)?$|\.gz$/i;
 
+export interface EventFile {
+  /** Path to read (resolved against cwd), or '-' for stdin. */
+  path: string;
+  /** Path as the user wrote it (joined for files found in a directory). */
+  display: string;
+}
+
 /**
  * Expand `--events` arguments: files as given, directories recursively (sorted; *.ndjson, *.jsonl,
  * *.json, and their .gz). Missing paths are returned as errors.
  */
-export function expandEventPaths(paths: string[]): { files: string[]; errors: Diagnostic[] } {
-  const files: string[] = [];
+export function expandEventPaths(
+  paths: string[],
+  cwd = process.cwd(),
+): { files: EventFile[]; errors: Diagnostic[] } {
+  const files: EventFile[] = [];
   const errors: Diagnostic[] = [];
-  const walk = (dir: string) => {
+  const walk = (dir: string, display: string) => {
     for (const name of readdirSync(dir).sort()) {
       if (name.startsWith('.')) continue;
       const p = join(dir, name);
+      const d = display.endsWith('/') ? display + name : `${display}/${name}`;
       const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (EVENT_FILE.test(name)) files.push(p);
+      if (st.isDirectory()) walk(p, d);
+      else if (EVENT_FILE.test(name)) files.push({ path: p, display: d });
     }
   };
   for (const p of paths) {
     if (p === '-') {
-      files.push(p);
+      files.push({ path: '-', display: '<stdin>' });
       continue;
     }
+    const abs = resolve(cwd, p);
     let st;
     try {
-      st = statSync(p);
+      st = statSync(abs);
     } catch {
       errors.push({
         severity: 'error',
@@ -205,7 +219,7 @@ export function expandEventPaths(paths: string[]): { files: string[]; errors: Di
     }
     if (st.isDirectory()) {
       const before = files.length;
-      walk(p);
+      walk(abs, p);
       if (files.length === before) {
         errors.push({
           severity: 'warning',
@@ -214,18 +228,18 @@ export function expandEventPaths(paths: string[]): { files: string[]; errors: Di
           file: p,
         });
       }
-    } else files.push(p);
+    } else files.push({ path: abs, display: p });
   }
   return { files, errors };
 }
 
 /** Total size in bytes of the files (for progress). */
-export function totalBytes(files: string[]): number {
+export function totalBytes(files: EventFile[]): number {
   let n = 0;
   for (const f of files) {
-    if (f === '-') continue;
+    if (f.path === '-') continue;
     try {
-      n += statSync(f).size;
+      n += statSync(f.path).size;
     } catch {
       /* reported elsewhere */
     }
