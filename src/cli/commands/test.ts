@@ -130,13 +130,11 @@ Examples:
             schema,
             now,
             extraEvents,
+            display: p,
             ndjson: { strict: opts.strict },
           });
-          o.file = p;
           if (!o.passed) failed++;
           io.stdout(renderSpecOutcome(o) + '\n');
-          if (opts.format === 'ndjson' && o.passed)
-            for (const a of o.alerts) io.stdout(JSON.stringify(a) + '\n');
         }
         if (specs.length > 1) io.stdout(`${specs.length - failed} passed, ${failed} failed\n`);
         if (failed > 0) setExit(1);
