@@ -111,9 +111,17 @@ export function createAstBuilder(parser: KqlParser) {
     }
 
     operand(ch: Children): Node {
-      const child: Node = ch.orQuery
-        ? this.visit(node(ch, 'orQuery'))
-        : this.visit(node(ch, 'expression'));
+      let child: Node;
+      if (ch.orQuery) {
+        const inner: Node = this.visit(node(ch, 'orQuery'));
+        // Parentheses make no node; the span of what they group covers them.
+        child = {
+          ...inner,
+          span: join(tokenSpan(tok(ch, 'LParen')!), tokenSpan(tok(ch, 'RParen')!)),
+        };
+      } else {
+        child = this.visit(node(ch, 'expression'));
+      }
       const not = tok(ch, 'Not');
       return not ? { kind: 'not', child, span: join(tokenSpan(not), child.span) } : child;
     }
@@ -135,7 +143,7 @@ export function createAstBuilder(parser: KqlParser) {
       }
       if (ch.rangeOp) {
         const field = toField(first);
-        const opTok = (node(ch, 'rangeOp').children as Children);
+        const opTok = node(ch, 'rangeOp').children as Children;
         const opName = Object.keys(opTok)[0];
         const value: Value = this.visit(lits[1]);
         const span = join(first.span, value.span);
@@ -181,7 +189,10 @@ export function createAstBuilder(parser: KqlParser) {
       let child: Node;
       if (ch.orList) {
         const inner: Node = this.visit(node(ch, 'orList'), field);
-        child = { ...inner, span: join(tokenSpan(tok(ch, 'LParen')!), tokenSpan(tok(ch, 'RParen')!)) };
+        child = {
+          ...inner,
+          span: join(tokenSpan(tok(ch, 'LParen')!), tokenSpan(tok(ch, 'RParen')!)),
+        };
       } else {
         const value: Value = this.visit(node(ch, 'literal'));
         child = isNode(field, value, field ? join(field.span, value.span) : value.span);

@@ -3,7 +3,7 @@
  * derived from what came just before it, the way a person reads the query.
  */
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
-import type { Diagnostic } from '../src/diagnostics.js';
+import { type Diagnostic, lineColumn } from '../src/diagnostics.js';
 
 const VALUE_START = ['a value', "'('"];
 const EXPR_START = ['a field name', 'a value', "'('", "'not'"];
@@ -39,6 +39,15 @@ export function describeLexError(text: string, e: ILexingError): Diagnostic {
         message: 'a value cannot end with a lone backslash',
         span: { start: at, end: at + 1 },
         hint: 'write \\\\ for a literal backslash, or quote the value',
+      };
+    }
+    if (text[at + 1] === 'u') {
+      return {
+        severity: 'error',
+        code: 'KQL004',
+        message: `invalid unicode escape '${text.slice(at, at + 6)}': \\u needs four hex digits`,
+        span: { start: at, end: Math.min(text.length, at + 6) },
+        hint: 'write \\uXXXX with four hex digits, e.g. \\u00e9, or \\\\ for a literal backslash',
       };
     }
     const seq = text.slice(at, at + 2).replace(/\s/g, ' ');
@@ -114,12 +123,14 @@ export function describeParseError(
   const span = atEnd
     ? { start: text.length, end: text.length }
     : { start: offset, end: offset + Math.max(1, bad.image.trimEnd().length) };
-  const d = (
-    code: string,
-    message: string,
-    expected: string[],
-    hint?: string,
-  ): Diagnostic => ({ severity: 'error', code, message, span, expected, hint });
+  const d = (code: string, message: string, expected: string[], hint?: string): Diagnostic => ({
+    severity: 'error',
+    code,
+    message,
+    span,
+    expected,
+    hint,
+  });
 
   // What came just before decides what was expected.
   if (prevName === 'Colon') {
@@ -128,7 +139,7 @@ export function describeParseError(
         'KQL002',
         "a value cannot start with 'not'",
         [...VALUE_START, "'{'"],
-        "to negate a value write field:(not value) or not field:value; to match the text, quote it",
+        'to negate a value write field:(not value) or not field:value; to match the text, quote it',
       );
     }
     if (RANGE.has(badName)) {
@@ -166,14 +177,28 @@ export function describeParseError(
         'write not (not expression), or drop both',
       );
     }
-    return d('KQL008', `expected an expression after 'not' but found ${found}`, EXPR_START.slice(0, 3));
+    return d(
+      'KQL008',
+      `expected an expression after 'not' but found ${found}`,
+      EXPR_START.slice(0, 3),
+    );
   }
   if (prevName === 'LParen' || prevName === 'LBrace' || prev === undefined) {
     if (badName === 'RParen' && prevName === 'LParen') {
-      return d('KQL009', 'empty parentheses', EXPR_START, 'put an expression inside ( ) or remove them');
+      return d(
+        'KQL009',
+        'empty parentheses',
+        EXPR_START,
+        'put an expression inside ( ) or remove them',
+      );
     }
     if (badName === 'RBrace' && prevName === 'LBrace') {
-      return d('KQL009', 'empty nested query', EXPR_START, 'put a query inside { } or remove the nested clause');
+      return d(
+        'KQL009',
+        'empty nested query',
+        EXPR_START,
+        'put a query inside { } or remove the nested clause',
+      );
     }
     if (badName === 'Colon') {
       return d('KQL001', "expected a field name before ':'", EXPR_START);
@@ -182,13 +207,17 @@ export function describeParseError(
       return d('KQL009', "unexpected ')' without a matching '('", EXPR_START);
     }
     if (badName === 'LBrace') {
-      return d('KQL011', "a nested query needs a field: field:{ ... }", EXPR_START);
+      return d('KQL011', 'a nested query needs a field: field:{ ... }', EXPR_START);
     }
     if (RANGE.has(badName)) {
       return d('KQL001', `expected a field name before '${bad.image}'`, EXPR_START);
     }
     if (atEnd) {
-      return d('KQL007', `expected an expression after '${prev!.image}' but found ${found}`, EXPR_START);
+      return d(
+        'KQL007',
+        `expected an expression after '${prev!.image}' but found ${found}`,
+        EXPR_START,
+      );
     }
     return d('KQL001', `unexpected ${found}`, EXPR_START);
   }
@@ -196,7 +225,8 @@ export function describeParseError(
   // The token before ended an expression (value, ')' or '}').
   const open = openGroup(ctx);
   if (atEnd && open) {
-    const where = `at offset ${open.startOffset}`;
+    const lc = lineColumn(text, open.startOffset);
+    const where = `at line ${lc.line}, column ${lc.column}`;
     return d(
       'KQL009',
       `missing '${closerFor(open)}' to close the '${open.image}' ${where}`,
@@ -207,13 +237,14 @@ export function describeParseError(
     return d(
       'KQL009',
       open
-        ? `'${bad.image}' does not match the '${open.image}' at offset ${open.startOffset}`
+        ? `'${bad.image}' does not match the '${open.image}' at line ${lineColumn(text, open.startOffset).line}, column ${lineColumn(text, open.startOffset).column}`
         : `unexpected '${bad.image}' without a matching '${bad.image === ')' ? '(' : '{'}'`,
       afterExpressionExpected(ctx),
     );
   }
   if (badName === 'Not') {
-    const glued = prev && prev.startOffset + prev.image.length === bad.startOffset && !/\s$/.test(prev.image);
+    const glued =
+      prev && prev.startOffset + prev.image.length === bad.startOffset && !/\s$/.test(prev.image);
     return d(
       'KQL012',
       glued
@@ -247,11 +278,24 @@ export function describeParseError(
       'a range is written field > value, with one operator; quote values that contain < or >',
     );
   }
-  if (prevName === 'UnquotedLiteral' && prev!.image.trim().toLowerCase() === 'not' && badName === 'LParen') {
-    return d('KQL008', "'not' must be followed by whitespace", afterExpressionExpected(ctx), 'write not (…)');
+  if (
+    prevName === 'UnquotedLiteral' &&
+    prev!.image.trim().toLowerCase() === 'not' &&
+    badName === 'LParen'
+  ) {
+    return d(
+      'KQL008',
+      "'not' must be followed by whitespace",
+      afterExpressionExpected(ctx),
+      'write not (…)',
+    );
   }
   if (badName === 'LBrace') {
-    return d('KQL011', "unexpected '{': a nested query is written field:{ ... }", afterExpressionExpected(ctx));
+    return d(
+      'KQL011',
+      "unexpected '{': a nested query is written field:{ ... }",
+      afterExpressionExpected(ctx),
+    );
   }
   return d(
     'KQL014',

@@ -108,14 +108,20 @@ export function parseKql(text: string): KqlParseResult {
       severity: 'error',
       code: 'KQL010',
       message: `query is nested too deeply to parse (${maxDepth(tokens)} levels)`,
-      offset: tokens.find((t) => t.tokenType.name === 'LParen' || t.tokenType.name === 'LBrace')?.startOffset ?? 0,
+      offset:
+        tokens.find((t) => t.tokenType.name === 'LParen' || t.tokenType.name === 'LBrace')
+          ?.startOffset ?? 0,
       hint: 'flatten the query: a chain of and/or needs no nested parentheses',
     };
     return { ast: null, diagnostics: [locate(d, text)] };
   }
 }
 
-function parseTokens(text: string, tokens: IToken[], lexError: ILexingError | undefined): KqlParseResult {
+function parseTokens(
+  text: string,
+  tokens: IToken[],
+  lexError: ILexingError | undefined,
+): KqlParseResult {
   const cst = parser.parseTokens(tokens);
   const parseError: IRecognitionException | undefined = parser.errors[0];
 

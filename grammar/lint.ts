@@ -78,7 +78,8 @@ export function lintAst(root: Node, _text: string): Diagnostic[] {
           out.push({
             severity: 'warning',
             code: 'KQLW03',
-            message: 'a range value cannot be a wildcard: Elasticsearch compares the text with its "*" literally',
+            message:
+              'a range value cannot be a wildcard: Elasticsearch compares the text with its "*" literally',
             span: n.value.span,
             hint: 'remove the "*" or use a wildcard match (field:value*) instead of a range',
           });

@@ -115,7 +115,8 @@ export interface AllNode {
   span: Span;
 }
 
-export type Node = OrNode | AndNode | NotNode | IsNode | ExistsNode | RangeNode | NestedNode | AllNode;
+export type Node =
+  OrNode | AndNode | NotNode | IsNode | ExistsNode | RangeNode | NestedNode | AllNode;
 
 export type NodeKind = Node['kind'];
 

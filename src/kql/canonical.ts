@@ -5,9 +5,7 @@
 import type { FieldRef, Node, Value } from './ast.js';
 
 export type CanonicalField = null | { lit: string | boolean } | { wc: string[] };
-export type CanonicalValue =
-  | { lit: string | boolean | null; quoted: boolean }
-  | { wc: string[] };
+export type CanonicalValue = { lit: string | boolean | null; quoted: boolean } | { wc: string[] };
 export type CanonicalNode =
   | { or: CanonicalNode[] }
   | { and: CanonicalNode[] }
@@ -50,7 +48,9 @@ export function toCanonical(n: Node): CanonicalNode {
     case 'exists':
       return { exists: { field: canonicalField(n.field) } };
     case 'range':
-      return { range: { field: canonicalField(n.field), op: n.op, value: canonicalValue(n.value) } };
+      return {
+        range: { field: canonicalField(n.field), op: n.op, value: canonicalValue(n.value) },
+      };
     case 'nested':
       return { nested: { path: canonicalField(n.path), query: toCanonical(n.query) } };
     case 'all':

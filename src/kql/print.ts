@@ -90,7 +90,13 @@ export function formatField(f: FieldRef | null): string {
 const PREC = { or: 1, and: 2, not: 3, atom: 4 } as const;
 
 function prec(n: Node): number {
-  return n.kind === 'or' ? PREC.or : n.kind === 'and' ? PREC.and : n.kind === 'not' ? PREC.not : PREC.atom;
+  return n.kind === 'or'
+    ? PREC.or
+    : n.kind === 'and'
+      ? PREC.and
+      : n.kind === 'not'
+        ? PREC.not
+        : PREC.atom;
 }
 
 function sameField(a: FieldRef, b: FieldRef | null): boolean {
@@ -148,7 +154,9 @@ class Printer {
         return `not ${this.child(n.child, n, indent, inList)}`;
       case 'is':
         if (inList) return formatValue(n.value);
-        return n.field === null ? formatValue(n.value) : `${formatField(n.field)}:${formatValue(n.value)}`;
+        return n.field === null
+          ? formatValue(n.value)
+          : `${formatField(n.field)}:${formatValue(n.value)}`;
       case 'exists':
         return inList ? '*' : `${formatField(n.field)}:*`;
       case 'range': {
@@ -170,8 +178,13 @@ class Printer {
   private child(c: Node, parent: Node, indent: string, inList: FieldRef | null): string {
     // A value list inside a value list keeps no list annotation of its own.
     const cp = prec(c);
-    const listStart = inList === null && (c.kind === 'or' || c.kind === 'and' || c.kind === 'not') && c.list && isListBody(c, c.list);
-    const needParens = !listStart && (cp < prec(parent) || (cp === prec(parent) && cp !== PREC.atom));
+    const listStart =
+      inList === null &&
+      (c.kind === 'or' || c.kind === 'and' || c.kind === 'not') &&
+      c.list &&
+      isListBody(c, c.list);
+    const needParens =
+      !listStart && (cp < prec(parent) || (cp === prec(parent) && cp !== PREC.atom));
     if (!needParens) {
       // Continuation lines of a broken chain inside a chain sit one unit deeper than its operators.
       const chain = !listStart && (c.kind === 'or' || c.kind === 'and');
