@@ -25,7 +25,15 @@ export class MappingError extends Error {
 }
 
 const TARGETS: readonly TargetName[] = ['spl', 'sentinel', 'sigma'];
-const FIELD_TYPES: readonly FieldType[] = ['keyword', 'text', 'number', 'ip', 'boolean', 'date', 'object'];
+const FIELD_TYPES: readonly FieldType[] = [
+  'keyword',
+  'text',
+  'number',
+  'ip',
+  'boolean',
+  'date',
+  'object',
+];
 const EFFECTS: readonly Effect[] = ['exact', 'wider', 'narrower', 'unsupported'];
 
 /** Directory of the bundled profiles (works from the sources and from `dist/`). */
@@ -114,7 +122,9 @@ class Validator {
     if (range) offset = range[0];
     else if (path.length) {
       // a missing key: point at its parent
-      const parent = this.doc.getIn(path.slice(0, -1), true) as { range?: [number, number, number] } | null;
+      const parent = this.doc.getIn(path.slice(0, -1), true) as {
+        range?: [number, number, number];
+      } | null;
       if (parent?.range) offset = parent.range[0];
     }
     const d: Diagnostic = {
@@ -135,13 +145,15 @@ class Validator {
   }
 
   obj(v: unknown, path: Path): Record<string, unknown> {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, `expected a mapping (key: value), got ${kindOf(v)}`);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      this.fail(path, `expected a mapping (key: value), got ${kindOf(v)}`);
     return v as Record<string, unknown>;
   }
 
   str(v: unknown, path: Path): string {
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    if (typeof v !== 'string' || v === '') this.fail(path, `expected a non-empty string, got ${kindOf(v)}`);
+    if (typeof v !== 'string' || v === '')
+      this.fail(path, `expected a non-empty string, got ${kindOf(v)}`);
     return v;
   }
 
@@ -154,7 +166,11 @@ class Validator {
   keys(o: Record<string, unknown>, allowed: readonly string[], path: Path): void {
     for (const k of Object.keys(o)) {
       if (!allowed.includes(k)) {
-        this.fail([...path, k], `unknown key '${k}'`, `allowed here: ${allowed.join(', ')} (free-form data goes under 'options')`);
+        this.fail(
+          [...path, k],
+          `unknown key '${k}'`,
+          `allowed here: ${allowed.join(', ')} (free-form data goes under 'options')`,
+        );
       }
     }
   }
@@ -192,12 +208,14 @@ export function parseMappingProfile(text: string, file: string, origin = file): 
     throw new MappingError(d);
   }
   const v = new Validator(doc, text, file);
-  if (!isMap(doc.contents)) v.fail([], 'a mapping profile must be a YAML mapping with at least `id`');
+  if (!isMap(doc.contents))
+    v.fail([], 'a mapping profile must be a YAML mapping with at least `id`');
   void isScalar;
   const raw = v.obj(doc.toJS(), []);
   v.keys(raw, ['id', 'description', 'serves', 'fields', ...TARGETS], []);
   const id = v.str(raw.id, ['id']);
-  if (!/^[A-Za-z0-9_.-]+$/.test(id)) v.fail(['id'], `profile id '${id}' may only use letters, digits, '_', '.', '-'`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(id))
+    v.fail(['id'], `profile id '${id}' may only use letters, digits, '_', '.', '-'`);
   const profile: MappingProfile = {
     id,
     description: raw.description === undefined ? '' : v.str(raw.description, ['description']),
@@ -237,7 +255,9 @@ function targetSection(v: Validator, x: unknown, path: Path): TargetSection {
   if (o.source !== undefined) {
     const src = v.obj(o.source, [...path, 'source']);
     for (const [k, val] of Object.entries(src)) {
-      section.source[k] = Array.isArray(val) ? v.strList(val, [...path, 'source', k]) : v.str(val, [...path, 'source', k]);
+      section.source[k] = Array.isArray(val)
+        ? v.strList(val, [...path, 'source', k])
+        : v.str(val, [...path, 'source', k]);
     }
   }
   if (o.fields !== undefined) {
@@ -247,7 +267,8 @@ function targetSection(v: Validator, x: unknown, path: Path): TargetSection {
     }
   }
   if (o.routes !== undefined) {
-    if (!Array.isArray(o.routes)) v.fail([...path, 'routes'], `expected a list of routes, got ${kindOf(o.routes)}`);
+    if (!Array.isArray(o.routes))
+      v.fail([...path, 'routes'], `expected a list of routes, got ${kindOf(o.routes)}`);
     o.routes.forEach((r, i) => section.routes.push(routeItem(v, r, [...path, 'routes', i])));
   }
   if (o.options !== undefined) section.options = v.obj(o.options, [...path, 'options']);
@@ -285,7 +306,9 @@ function fieldItem(v: Validator, name: string, x: unknown, path: Path): FieldMap
   const o = v.obj(x, path);
   v.keys(o, ITEM_KEYS, path);
   const item: FieldMapItem = { id: o.id === undefined ? name : v.str(o.id, [...path, 'id']) };
-  const sources = ['field', 'pair', 'lookup', 'expression', 'none'].filter((k) => o[k] !== undefined);
+  const sources = ['field', 'pair', 'lookup', 'expression', 'none'].filter(
+    (k) => o[k] !== undefined,
+  );
   if (sources.length !== 1) {
     v.fail(
       path,
@@ -298,7 +321,8 @@ function fieldItem(v: Validator, name: string, x: unknown, path: Path): FieldMap
   if (o.field !== undefined) item.field = v.str(o.field, [...path, 'field']);
   if (o.expression !== undefined) item.expression = v.str(o.expression, [...path, 'expression']);
   if (o.none !== undefined) {
-    if (o.none !== true) v.fail([...path, 'none'], 'none must be true (the field has no equivalent)');
+    if (o.none !== true)
+      v.fail([...path, 'none'], 'none must be true (the field has no equivalent)');
     item.none = true;
   }
   if (o.pair !== undefined) {
@@ -318,14 +342,16 @@ function fieldItem(v: Validator, name: string, x: unknown, path: Path): FieldMap
       input: v.str(l.input, [...path, 'lookup', 'input']),
       output: v.str(l.output, [...path, 'lookup', 'output']),
     };
-    if (l.input_field !== undefined) item.lookup.inputField = v.str(l.input_field, [...path, 'lookup', 'input_field']);
+    if (l.input_field !== undefined)
+      item.lookup.inputField = v.str(l.input_field, [...path, 'lookup', 'input_field']);
   }
   if (o.type !== undefined) item.type = v.oneOf(o.type, FIELD_TYPES, [...path, 'type']);
   if (o.multivalue !== undefined) item.multivalue = bool(v, o.multivalue, [...path, 'multivalue']);
   if (o.values !== undefined) {
     const vals = v.obj(o.values, [...path, 'values']);
     item.values = {};
-    for (const [k, val] of Object.entries(vals)) item.values[k] = v.str(val, [...path, 'values', k]);
+    for (const [k, val] of Object.entries(vals))
+      item.values[k] = v.str(val, [...path, 'values', k]);
   }
   if (o.effect !== undefined) item.effect = v.oneOf(o.effect, EFFECTS, [...path, 'effect']);
   if (o.warning !== undefined) item.warning = v.str(o.warning, [...path, 'warning']);

@@ -3,7 +3,14 @@
  * returned trace entries and diagnostics.
  */
 import type { TargetName } from '../../targets/types.js';
-import type { FieldHint, FieldMapItem, FieldType, MappingProfile, RouteItem, TargetSection } from './types.js';
+import type {
+  FieldHint,
+  FieldMapItem,
+  FieldType,
+  MappingProfile,
+  RouteItem,
+  TargetSection,
+} from './types.js';
 
 const EMPTY: TargetSection = { source: {}, fields: {}, routes: [], options: {} };
 
@@ -27,7 +34,8 @@ export interface MappedField {
 }
 
 /** Well-known ECS `ip` fields, used when the profile has no type hint. */
-const ECS_IP = /(^|\.)(ip|ips)$|^(client|destination|host|observer|related|server|source)\.nat\.ip$/;
+const ECS_IP =
+  /(^|\.)(ip|ips)$|^(client|destination|host|observer|related|server|source)\.nat\.ip$/;
 
 /** Type of an ECS field: profile hint, else a small ECS heuristic. */
 export function fieldHint(profile: MappingProfile, ecsName: string): FieldHint {
@@ -38,11 +46,16 @@ export function fieldHint(profile: MappingProfile, ecsName: string): FieldHint {
 }
 
 /** Map one ECS field for `target`. */
-export function mapField(profile: MappingProfile, target: TargetName, ecsName: string): MappedField {
+export function mapField(
+  profile: MappingProfile,
+  target: TargetName,
+  ecsName: string,
+): MappedField {
   const section = sectionFor(profile, target);
   const hint = fieldHint(profile, ecsName);
   const item = section.fields[ecsName];
-  if (!item) return { source: ecsName, name: ecsName, type: hint.type, multivalue: hint.multivalue };
+  if (!item)
+    return { source: ecsName, name: ecsName, type: hint.type, multivalue: hint.multivalue };
   return {
     source: ecsName,
     name: item.field ?? item.pair?.valueField ?? item.lookup?.output ?? ecsName,
@@ -54,7 +67,11 @@ export function mapField(profile: MappingProfile, target: TargetName, ecsName: s
 }
 
 /** The routing item for an ECS field, if the target's source selection decides it. */
-export function routeFor(profile: MappingProfile, target: TargetName, ecsName: string): RouteItem | undefined {
+export function routeFor(
+  profile: MappingProfile,
+  target: TargetName,
+  ecsName: string,
+): RouteItem | undefined {
   return sectionFor(profile, target).routes.find((r) => r.field === ecsName);
 }
 

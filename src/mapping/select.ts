@@ -45,7 +45,8 @@ export interface SelectOptions {
 /** Pick the profile for a rule. Throws `MappingError` for a bad `--mapping`. */
 export function selectProfile(rule: Pick<Rule, 'index'>, opts: SelectOptions = {}): ProfileChoice {
   if (opts.mapping !== undefined) {
-    const profile = typeof opts.mapping === 'string' ? loadMapping(opts.mapping, opts.cwd) : opts.mapping;
+    const profile =
+      typeof opts.mapping === 'string' ? loadMapping(opts.mapping, opts.cwd) : opts.mapping;
     return { profile, reason: 'option' };
   }
   const candidates = opts.candidates ?? loadBuiltinMappings();
@@ -54,7 +55,8 @@ export function selectProfile(rule: Pick<Rule, 'index'>, opts: SelectOptions = {
     if (profile.serves.length === 0) continue;
     const matched = rule.index.filter((idx) => profile.serves.some((p) => servesPattern(p, idx)));
     if (matched.length === 0) continue;
-    if (!best || matched.length > (best.matched?.length ?? 0)) best = { profile, reason: 'index', matched };
+    if (!best || matched.length > (best.matched?.length ?? 0))
+      best = { profile, reason: 'index', matched };
   }
   return best ?? { profile: loadBuiltinMapping(DEFAULT_PROFILE), reason: 'default' };
 }

@@ -4,7 +4,13 @@
  */
 import type { Span } from '../../src/kql/ast.js';
 import type { Severity } from '../../src/diagnostics.js';
-import type { Effect, MappingTraceEntry, TargetName, TranslationDiagnostic, Verdict } from '../types.js';
+import type {
+  Effect,
+  MappingTraceEntry,
+  TargetName,
+  TranslationDiagnostic,
+  Verdict,
+} from '../types.js';
 import { verdictOf } from '../types.js';
 
 export interface DiagnosticInput {
@@ -31,8 +37,15 @@ export class DiagnosticsCollector {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const severity: Severity =
-      d.severity ?? (d.effect === 'unsupported' ? 'error' : d.effect === 'exact' ? 'info' : 'warning');
-    const out: TranslationDiagnostic = { severity, code: d.code, message: d.message, effect: d.effect, target: this.target };
+      d.severity ??
+      (d.effect === 'unsupported' ? 'error' : d.effect === 'exact' ? 'info' : 'warning');
+    const out: TranslationDiagnostic = {
+      severity,
+      code: d.code,
+      message: d.message,
+      effect: d.effect,
+      target: this.target,
+    };
     if (d.span) out.span = d.span;
     if (this.rule !== undefined) out.rule = this.rule;
     if (d.hint) out.hint = d.hint;
@@ -45,7 +58,13 @@ export class DiagnosticsCollector {
   }
 
   /** A meaning change: `wider` or `narrower`. */
-  lossy(effect: 'wider' | 'narrower', span: Span | undefined, code: string, message: string, hint?: string): void {
+  lossy(
+    effect: 'wider' | 'narrower',
+    span: Span | undefined,
+    code: string,
+    message: string,
+    hint?: string,
+  ): void {
     this.add({ code, message, effect, span, hint });
   }
 

@@ -35,7 +35,12 @@ export const ATOM = 1000;
 
 export type NodeHandlers<C> = { [K in LKind]: (n: LNodeOf<K>, d: Dialect<C>, c: C) => Emitted };
 export type MatchHandlers<C> = {
-  [K in MatchKind]: (field: LField | null, p: Extract<Pattern, { kind: K }>, node: LMatch, c: C) => string;
+  [K in MatchKind]: (
+    field: LField | null,
+    p: Extract<Pattern, { kind: K }>,
+    node: LMatch,
+    c: C,
+  ) => string;
 };
 
 export interface Dialect<C> {
@@ -58,7 +63,10 @@ export function emit<C>(n: LNode, d: Dialect<C>, c: C): Emitted {
 export function operand<C>(n: LNode, d: Dialect<C>, c: C, parent: number): string {
   const e = emit(n, d, c);
   const compound = e.prec < ATOM;
-  if (compound && (d.bool.alwaysGroup || e.prec < parent || (e.prec === parent && n.kind === 'not'))) {
+  if (
+    compound &&
+    (d.bool.alwaysGroup || e.prec < parent || (e.prec === parent && n.kind === 'not'))
+  ) {
     return `${d.bool.open}${e.text}${d.bool.close}`;
   }
   return e.text;
@@ -80,7 +88,10 @@ export function joinBool<C>(op: 'and' | 'or', children: LNode[], d: Dialect<C>, 
 }
 
 /** Handlers for the boolean structure; a dialect spreads them and adds its atoms. */
-export function boolHandlers<C>(): Pick<NodeHandlers<C>, 'and' | 'or' | 'not' | 'all' | 'none' | 'match'> {
+export function boolHandlers<C>(): Pick<
+  NodeHandlers<C>,
+  'and' | 'or' | 'not' | 'all' | 'none' | 'match'
+> {
   return {
     and: (n, d, c) => joinBool('and', n.children, d, c),
     or: (n, d, c) => joinBool('or', n.children, d, c),
@@ -93,7 +104,12 @@ export function boolHandlers<C>(): Pick<NodeHandlers<C>, 'and' | 'or' | 'not' | 
     all: (_n, d) => ({ text: d.bool.all, prec: ATOM }),
     none: (_n, d) => ({ text: d.bool.none, prec: ATOM }),
     match: (n, d, c) => {
-      const h = d.match[n.pattern.kind] as (f: LField | null, p: Pattern, node: LMatch, c: C) => string;
+      const h = d.match[n.pattern.kind] as (
+        f: LField | null,
+        p: Pattern,
+        node: LMatch,
+        c: C,
+      ) => string;
       return { text: h(n.field, n.pattern, n, c), prec: ATOM };
     },
   };

@@ -19,8 +19,16 @@ export const SUPPORTED_RULE_TYPES = ['query', 'new_terms', 'threshold'] as const
  * Translate one rule. Throws `MappingError` only for a bad `opts.mapping`; anything about the
  * rule itself comes back as diagnostics.
  */
-export function translateRule(rule: Rule, target: Target, opts: TranslateOptions = {}): Translation {
-  const choice = selectProfile(rule, { mapping: opts.mapping, cwd: opts.cwd, candidates: opts.candidates });
+export function translateRule(
+  rule: Rule,
+  target: Target,
+  opts: TranslateOptions = {},
+): Translation {
+  const choice = selectProfile(rule, {
+    mapping: opts.mapping,
+    cwd: opts.cwd,
+    candidates: opts.candidates,
+  });
   const diags = new DiagnosticsCollector(target.name, rule.id);
   const trace = new TraceRecorder();
   const done = (text: string, artifacts?: Translation['artifacts']): Translation => {
@@ -47,7 +55,11 @@ export function translateRule(rule: Rule, target: Target, opts: TranslateOptions
     return done('');
   }
   if (!rule.ast) {
-    diags.unsupported(undefined, 'RULE-NO-QUERY', 'the rule has no parsed KQL query (see the loader diagnostics)');
+    diags.unsupported(
+      undefined,
+      'RULE-NO-QUERY',
+      'the rule has no parsed KQL query (see the loader diagnostics)',
+    );
     return done('');
   }
   if (choice.reason === 'index') {

@@ -31,7 +31,8 @@ export function collapseWildcards(chunks: readonly string[]): string[] {
 export function classifyValue(value: Value, fieldType?: FieldType): Pattern {
   if (value.kind === 'literal') {
     const text = literalText(value);
-    if (fieldType === 'ip' && typeof value.value === 'string' && isCidr(text)) return { kind: 'cidr', text };
+    if (fieldType === 'ip' && typeof value.value === 'string' && isCidr(text))
+      return { kind: 'cidr', text };
     const p: Pattern = { kind: 'eq', text, quoted: value.quoted };
     if (typeof value.value !== 'string') p.typed = value.value;
     return p;
@@ -87,6 +88,8 @@ export function isNumeric(text: string): boolean {
 
 /** Test a string against a wildcard pattern (`*` any run incl. line breaks), case-sensitive. */
 export function wildcardMatches(chunks: readonly string[], s: string): boolean {
-  const re = new RegExp('^' + chunks.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*') + '$');
+  const re = new RegExp(
+    '^' + chunks.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*') + '$',
+  );
   return re.test(s);
 }

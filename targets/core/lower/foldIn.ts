@@ -5,7 +5,8 @@
 import type { EqPattern, LIn, LNode } from '../ir.js';
 
 function fieldKey(n: LNode): string | undefined {
-  if (n.kind !== 'match' || !n.field || n.pattern.kind !== 'eq' || n.field.wildcard) return undefined;
+  if (n.kind !== 'match' || !n.field || n.pattern.kind !== 'eq' || n.field.wildcard)
+    return undefined;
   return `${n.field.source}\u0000${n.field.name}`;
 }
 
@@ -45,7 +46,12 @@ export function foldIn(n: LNode): LNode {
           if (m.kind === 'match' && m.pattern.kind === 'eq') values.push(m.pattern);
           end = Math.max(end, m.span.end);
         }
-        const folded: LIn = { kind: 'in', field: k.field, values, span: { start: k.span.start, end } };
+        const folded: LIn = {
+          kind: 'in',
+          field: k.field,
+          values,
+          span: { start: k.span.start, end },
+        };
         out.push(folded);
       });
       if (out.length === 1) return out[0];

@@ -36,11 +36,20 @@ function describeItem(f: LField): string {
   return f.name;
 }
 
-function resolveField(ref: FieldRef, prefix: string, ctx: MapContext, span: Span, negated: boolean): LField {
+function resolveField(
+  ref: FieldRef,
+  prefix: string,
+  ctx: MapContext,
+  span: Span,
+  negated: boolean,
+): LField {
   const written = fieldName(ref);
   const ecs = prefix + written;
   const mapped: LField = mapField(ctx.profile, ctx.target, ecs);
-  if (ref.wildcard) mapped.wildcard = prefix ? [prefix + ref.wildcard[0], ...ref.wildcard.slice(1)] : [...ref.wildcard];
+  if (ref.wildcard)
+    mapped.wildcard = prefix
+      ? [prefix + ref.wildcard[0], ...ref.wildcard.slice(1)]
+      : [...ref.wildcard];
   if (mapped.traceId) {
     ctx.trace.record({ item: mapped.traceId, from: ecs, to: describeItem(mapped), span });
     const it = mapped.item;
@@ -97,7 +106,11 @@ function lower(n: Node, ctx: MapContext, prefix: string, negated: boolean): LNod
   switch (n.kind) {
     case 'and':
     case 'or':
-      return { kind: n.kind, children: n.children.map((c) => lower(c, ctx, prefix, negated)), span: n.span };
+      return {
+        kind: n.kind,
+        children: n.children.map((c) => lower(c, ctx, prefix, negated)),
+        span: n.span,
+      };
     case 'not':
       return { kind: 'not', child: lower(n.child, ctx, prefix, !negated), span: n.span };
     case 'all':
@@ -119,7 +132,11 @@ function lower(n: Node, ctx: MapContext, prefix: string, negated: boolean): LNod
   if (field.item?.none) {
     const ecs = field.source;
     if (field.item.effect === 'unsupported') {
-      ctx.diags.unsupported(n.span, 'MAP-NONE', `${ecs} has no equivalent in ${ctx.target}; the clause cannot be translated`);
+      ctx.diags.unsupported(
+        n.span,
+        'MAP-NONE',
+        `${ecs} has no equivalent in ${ctx.target}; the clause cannot be translated`,
+      );
       return { kind: negated ? 'none' : 'all', span: n.span };
     }
     ctx.diags.lossy(
@@ -137,16 +154,32 @@ function lower(n: Node, ctx: MapContext, prefix: string, negated: boolean): LNod
     case 'range': {
       const text = n.value.kind === 'literal' ? literalText(n.value) : n.value.chunks.join('*');
       if (n.value.kind === 'wildcard') {
-        ctx.diags.info('RANGE-WILDCARD', `range value '${text}' contains '*', which a range compares literally`, n.span);
+        ctx.diags.info(
+          'RANGE-WILDCARD',
+          `range value '${text}' contains '*', which a range compares literally`,
+          n.span,
+        );
       }
-      return { kind: 'range', field, op: n.op, value: text, numeric: isNumeric(text), span: n.span };
+      return {
+        kind: 'range',
+        field,
+        op: n.op,
+        value: text,
+        numeric: isNumeric(text),
+        span: n.span,
+      };
     }
     case 'is': {
       let pattern: Pattern = classifyValue(n.value, field.type);
       if (pattern.kind === 'eq' && field.item?.values) {
         const to = mapValue(field.item, pattern.text);
         if (to !== pattern.text) {
-          ctx.trace.record({ item: `${field.traceId}/values/${pattern.text}`, from: pattern.text, to, span: n.span });
+          ctx.trace.record({
+            item: `${field.traceId}/values/${pattern.text}`,
+            from: pattern.text,
+            to,
+            span: n.span,
+          });
           pattern = { ...pattern, text: to };
         }
       }

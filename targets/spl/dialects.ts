@@ -1,0 +1,212 @@
+/**
+ * The two SPL expression dialects siemc writes:
+ *
+ * - `search`: values match case-insensitively, `*` is always a wildcard (it cannot be escaped),
+ *   OR binds tighter than AND, so every compound group is parenthesised.
+ * - `where`: case-sensitive; matching over multivalue fields through `mvfind` (PCRE, any value)
+ *   and `mvfilter`; AND binds tighter than OR (generic precedence applies).
+ *
+ * `searchFidelity` says how faithfully `search` expresses an atom; the emitter uses it to build a
+ * sound pre-filter and to decide which parts need the exact `where`.
+ */
+import type { AtomFidelity, Dialect, LField, LNode, Pattern } from '../core/index.js';
+import { ATOM, boolHandlers, emit, hasCasedLetters, patternChunks } from '../core/index.js';
+import type { CaseMode } from '../core/target.js';
+import { evalField, pcreAlternatives, pcreWhole, searchField, splString } from './syntax.js';
+
+export interface SplEmitContext {
+  caseMode: CaseMode;
+}
+
+/** The field is produced by the pipeline (pair, lookup, expression) under its ECS name. */
+export function isDerived(f: LField): boolean {
+  return Boolean(f.item?.pair || f.item?.lookup || f.item?.expression);
+}
+
+/** Name of a field inside `where`/`eval`/`stats`: derived fields live under their ECS name. */
+export function pipelineName(f: LField): string {
+  return isDerived(f) ? f.source : f.name;
+}
+
+/** Search-string content of a wildcard pattern (`*` live; `\` and `"` escaped). */
+function searchPattern(chunks: readonly string[]): string {
+  return '"' + chunks.map((c) => c.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('*') + '"';
+}
+
+function searchValue(p: Pattern): string {
+  if (p.kind === 'cidr') return splString(p.text);
+  if (p.kind === 'any') return '*';
+  return searchPattern(patternChunks(p)!);
+}
+
+/** `F=value`, or the Name/Value pre-filter for a pair field. */
+function searchAtom(f: LField | null, value: string, op = '='): string {
+  if (f === null) return value;
+  if (f.wildcard) return `${wildcardFieldName(f.wildcard)}${op}${value}`;
+  const pair = f.item?.pair;
+  if (pair) {
+    const nameTest = `${searchField(pair.nameField)}=${splString(pair.name)}`;
+    if (value === '*') return nameTest;
+    return `(${nameTest} AND ${searchField(pair.valueField)}${op}${value})`;
+  }
+  return `${searchField(f.name)}${op}${value}`;
+}
+
+function wildcardFieldName(chunks: readonly string[]): string {
+  const plain = chunks.every((c) => /^[A-Za-z0-9_.]*$/.test(c));
+  const text = chunks.join('*');
+  return plain ? text : splString(text);
+}
+
+export const searchDialect: Dialect<SplEmitContext> = {
+  name: 'spl-search',
+  bool: {
+    and: 'AND',
+    or: 'OR',
+    not: 'NOT',
+    precedence: { and: 1, or: 2, not: 3 },
+    alwaysGroup: true,
+    open: '(',
+    close: ')',
+    all: '*',
+    none: 'NOT *',
+  },
+  quote: splString,
+  field: (f) => searchField(f.name),
+  nodes: {
+    ...boolHandlers<SplEmitContext>(),
+    in: (n) => {
+      const vals = n.values.map((v) => searchValue(v));
+      if (n.field.item?.pair || n.field.wildcard) {
+        const alts = vals.map((v) => searchAtom(n.field, v));
+        return { text: `(${alts.join(' OR ')})`, prec: ATOM };
+      }
+      return { text: `${searchField(n.field.name)} IN (${vals.join(', ')})`, prec: ATOM };
+    },
+    exists: (n) => ({ text: searchAtom(n.field, '*'), prec: ATOM }),
+    range: (n) => {
+      const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[n.op];
+      if (!n.numeric) throw new Error('a string range has no search form');
+      return { text: searchAtom(n.field, n.value, op), prec: ATOM };
+    },
+    nested: (n, d, c) => emit(n.query, d, c),
+  },
+  match: {
+    eq: (f, p) => searchAtom(f, searchValue(p)),
+    prefix: (f, p) => searchAtom(f, searchValue(p)),
+    suffix: (f, p) => searchAtom(f, searchValue(p)),
+    contains: (f, p) => searchAtom(f, searchValue(p)),
+    wildcard: (f, p) => searchAtom(f, searchValue(p)),
+    cidr: (f, p) => searchAtom(f, searchValue(p)),
+    any: (f) => searchAtom(f, '*'),
+  },
+};
+
+/** Is the atom's literal text free of case and of literal `*` (so `search` is exact on it)? */
+function caseAndStarSafe(texts: string[], mode: CaseMode): { star: boolean; cased: boolean } {
+  return {
+    star: texts.some((t) => t.includes('*')),
+    cased: mode === 'exact' && texts.some(hasCasedLetters),
+  };
+}
+
+function atomTexts(n: LNode): string[] {
+  if (n.kind === 'match')
+    return n.pattern.kind === 'cidr' || n.pattern.kind === 'any' ? [] : patternChunks(n.pattern)!;
+  if (n.kind === 'in') return n.values.map((v) => v.text);
+  return [];
+}
+
+/** How exactly `search` expresses an atom under the given case mode. */
+export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
+  return (n) => {
+    if (n.kind !== 'match' && n.kind !== 'in' && n.kind !== 'exists' && n.kind !== 'range')
+      return 'exact';
+    const f = n.kind === 'match' ? n.field : n.field;
+    if (f === null || f.wildcard) return 'superset';
+    if (f.item?.lookup || f.item?.expression) return 'none';
+    if (n.kind === 'range') return n.numeric && !f.item?.pair ? 'exact' : 'none';
+    if (f.item?.pair) return 'superset';
+    if (n.kind === 'exists') return 'exact';
+    const { star, cased } = caseAndStarSafe(atomTexts(n), mode);
+    return star || cased ? 'superset' : 'exact';
+  };
+}
+
+/** `where` cannot test these exactly: free text and wildcard field names (uses `searchmatch`). */
+export function whereIsLoose(n: LNode): boolean {
+  if (n.kind === 'match') return n.field === null || Boolean(n.field.wildcard);
+  if (n.kind === 'in' || n.kind === 'exists' || n.kind === 'range')
+    return Boolean(n.field.wildcard);
+  return false;
+}
+
+function mvMatch(f: LField, regex: string): string {
+  return `isnotnull(mvfind(${evalField(pipelineName(f))}, ${splString(regex)}))`;
+}
+
+function searchmatch(n: LNode): string {
+  const ectx: SplEmitContext = { caseMode: 'exact' };
+  const text = emit(n, searchDialect, ectx).text;
+  return `searchmatch(${splString(text)})`;
+}
+
+export const whereDialect: Dialect<SplEmitContext> = {
+  name: 'spl-where',
+  bool: {
+    and: 'AND',
+    or: 'OR',
+    not: 'NOT',
+    precedence: { or: 1, and: 2, not: 3 },
+    alwaysGroup: false,
+    open: '(',
+    close: ')',
+    all: 'true()',
+    none: 'false()',
+  },
+  quote: splString,
+  field: (f) => evalField(pipelineName(f)),
+  nodes: {
+    ...boolHandlers<SplEmitContext>(),
+    in: (n) => {
+      if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
+      return { text: mvMatch(n.field, pcreAlternatives(n.values.map((v) => v.text))), prec: ATOM };
+    },
+    exists: (n) => ({
+      text: n.field.wildcard ? searchmatch(n) : `isnotnull(${evalField(pipelineName(n.field))})`,
+      prec: ATOM,
+    }),
+    range: (n) => {
+      if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
+      const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[n.op];
+      const t = n.value.trim();
+      const value = n.numeric
+        ? /^-?\d+(\.\d+)?$/.test(t)
+          ? t
+          : `tonumber(${splString(t)})`
+        : splString(n.value);
+      return {
+        text: `isnotnull(mvfilter(${evalField(pipelineName(n.field))}${op}${value}))`,
+        prec: ATOM,
+      };
+    },
+    nested: (n, d, c) => emit(n.query, d, c),
+  },
+  match: {
+    eq: (f, p, n) => (f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole([p.text]))),
+    prefix: (f, p, n) =>
+      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole([p.text, ''])),
+    suffix: (f, p, n) =>
+      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole(['', p.text])),
+    contains: (f, p, n) =>
+      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole(['', p.text, ''])),
+    wildcard: (f, p, n) =>
+      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole(p.chunks)),
+    cidr: (f, p, n) =>
+      f === null || f.wildcard
+        ? searchmatch(n)
+        : `isnotnull(mvfilter(cidrmatch(${splString(p.text)}, ${evalField(pipelineName(f))})))`,
+    any: (f, _p, n) =>
+      f === null || f.wildcard ? searchmatch(n) : `isnotnull(${evalField(pipelineName(f))})`,
+  },
+};

@@ -1,0 +1,407 @@
+/**
+ * Rule → SPL pipeline:
+ *
+ *   search <source> <time window> <pre-filter>      sound superset of the query (case-insensitive)
+ *   | eval <pair fields> / | lookup <tables>         derived fields the rest needs
+ *   | where <exact conditions>                       only the conjuncts `search` cannot say exactly
+ *   | stats ... | where ...                          new_terms / threshold
+ *
+ * Every place the result may differ from Elastic gets a diagnostic with its effect.
+ */
+import type { Span } from '../../src/kql/ast.js';
+import { mapField } from '../../src/mapping/resolve.js';
+import type { LField, LNode, TargetContext, TargetOutput } from '../core/index.js';
+import {
+  allExact,
+  emit,
+  flipEffect,
+  hasCasedLetters,
+  isAtom,
+  lowerQuery,
+  over,
+  patternChunks,
+  simplify,
+} from '../core/index.js';
+import {
+  isDerived,
+  pipelineName,
+  searchDialect,
+  searchFidelity,
+  whereDialect,
+  whereIsLoose,
+  type SplEmitContext,
+} from './dialects.js';
+import { savedSearchStanza } from './savedsearches.js';
+import { evalField, pcreWhole, relativeTime, searchField, splString } from './syntax.js';
+
+/** The structured result of the SPL translation, also used by the savedsearches bundler. */
+export interface SplPlan {
+  lines: string[];
+  /** Dispatch window of the search (time modifiers). */
+  earliest: string;
+  latest: string;
+  indexTime: boolean;
+}
+
+export function translateSpl(ctx: TargetContext): TargetOutput {
+  const plan = planSpl(ctx);
+  const text = plan.lines.join('\n');
+  return {
+    text,
+    artifacts: [
+      { path: 'savedsearches.conf', content: savedSearchStanza(ctx.rule, plan, ctx.diags) },
+    ],
+  };
+}
+
+/** Replace `nested` nodes by their query (SPL cannot correlate array elements), with a diagnostic. */
+function flattenNested(n: LNode, ctx: TargetContext, negated: boolean): LNode {
+  switch (n.kind) {
+    case 'nested':
+      ctx.diags.add({
+        code: 'SPL-NESTED',
+        effect: flipEffect('wider', negated),
+        span: n.span,
+        message: `nested query on ${n.path.source}: SPL flattens arrays of objects, so the conditions may be met by different elements`,
+      });
+      return flattenNested(n.query, ctx, negated);
+    case 'and':
+    case 'or':
+      return { ...n, children: n.children.map((c) => flattenNested(c, ctx, negated)) };
+    case 'not':
+      return { ...n, child: flattenNested(n.child, ctx, !negated) };
+    default:
+      return n;
+  }
+}
+
+/** Walk atoms with their polarity and report what stays inexact in the final pipeline. */
+function declareAtoms(n: LNode, ctx: TargetContext, negated: boolean): void {
+  if (isAtom(n)) {
+    const f = n.kind === 'match' ? n.field : n.field;
+    const at = n.span;
+    if (f === null) {
+      ctx.diags.add({
+        code: 'SPL-FREE-TEXT',
+        effect: flipEffect('wider', negated),
+        span: at,
+        message:
+          'free-text term: Splunk searches the raw event text (case-insensitive tokens), not every field value exactly',
+        hint: 'name the field the value belongs to',
+      });
+      ctx.diags.add({
+        code: 'SPL-FREE-TEXT',
+        effect: flipEffect('narrower', negated),
+        span: at,
+        message:
+          'free-text term: values that are not in the raw text as a token (e.g. added at index time) are not found',
+      });
+      return;
+    }
+    if (f.wildcard) {
+      ctx.diags.add({
+        code: 'SPL-FIELD-WILDCARD',
+        effect: flipEffect('wider', negated),
+        span: at,
+        message: `wildcard field name ${f.source}: matched with a case-insensitive search (searchmatch); it cannot be checked case-sensitively`,
+        hint: 'list the concrete field names in the rule or the mapping profile',
+      });
+    }
+    if (n.kind === 'exists' || (n.kind === 'match' && n.pattern.kind === 'any')) {
+      ctx.diags.add({
+        code: 'SPL-EXISTS-EMPTY',
+        effect: flipEffect('narrower', negated),
+        severity: 'info',
+        span: at,
+        message: `${f.source}:* also matches an empty string in Elastic; Splunk does not extract empty values, so such events are missed`,
+      });
+    }
+    if (ctx.options.case === 'loose' && !f.wildcard) {
+      const texts =
+        n.kind === 'match' && n.pattern.kind !== 'cidr'
+          ? (patternChunks(n.pattern) ?? [])
+          : n.kind === 'in'
+            ? n.values.map((v) => v.text)
+            : [];
+      if (texts.some(hasCasedLetters)) {
+        ctx.diags.add({
+          code: 'SPL-CASE',
+          effect: flipEffect('wider', negated),
+          span: at,
+          message: `${f.source} is compared case-insensitively (--case loose); Elastic keyword matching is case-sensitive`,
+          hint: 'use --case exact to add a case-sensitive where clause',
+        });
+      }
+    }
+    if (f.item?.pair) {
+      ctx.diags.add({
+        code: 'SPL-PAIR',
+        effect: 'exact',
+        severity: 'info',
+        span: at,
+        message: `${f.source} is read from the Name/Value pairs ${f.item.pair.nameField}/${f.item.pair.valueField} with mvfind/mvindex; this assumes every entry has both a Name and a Value`,
+      });
+    }
+    return;
+  }
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      n.children.forEach((c) => declareAtoms(c, ctx, negated));
+      return;
+    case 'not':
+      declareAtoms(n.child, ctx, !negated);
+      return;
+    default:
+      return;
+  }
+}
+
+function collectDerived(n: LNode, out: Map<string, LField>): void {
+  if (isAtom(n)) {
+    const f = n.kind === 'match' ? n.field : n.field;
+    if (f && isDerived(f)) out.set(f.source, f);
+    return;
+  }
+  if (n.kind === 'and' || n.kind === 'or') n.children.forEach((c) => collectDerived(c, out));
+  else if (n.kind === 'not') collectDerived(n.child, out);
+}
+
+/** Pipeline commands that produce derived fields (pairs, expressions, lookups). */
+function derivationCommands(fields: Iterable<LField>, ctx: TargetContext): string[] {
+  const evals: string[] = [];
+  const lookups: string[] = [];
+  for (const f of fields) {
+    const it = f.item!;
+    const alias = evalField(f.source);
+    if (it.pair) {
+      evals.push(
+        `${alias}=mvindex(${evalField(it.pair.valueField)}, mvfind(${evalField(it.pair.nameField)}, ${splString(pcreWhole([it.pair.name]))}))`,
+      );
+    } else if (it.expression) {
+      evals.push(`${alias}=${it.expression}`);
+    } else if (it.lookup) {
+      const l = it.lookup;
+      const input =
+        l.inputField && l.inputField !== l.input
+          ? `${searchField(l.inputField)} AS ${searchField(l.input)}`
+          : searchField(l.input);
+      lookups.push(
+        `| lookup ${searchField(l.table)} ${input} OUTPUT ${searchField(l.output)} AS ${searchField(f.source)}`,
+      );
+    }
+  }
+  void ctx;
+  const out: string[] = [];
+  if (evals.length) out.push(`| eval ${evals.join(', ')}`);
+  return out.concat(lookups);
+}
+
+function window(
+  ctx: TargetContext,
+  fromExpr: string,
+  span?: Span,
+): { mods: string; earliest: string; indexTime: boolean } {
+  const rule = ctx.rule;
+  const ts = rule.timestampOverride;
+  const indexTime = ts === 'event.ingested';
+  if (ts && ts !== 'event.ingested' && ts !== '@timestamp') {
+    ctx.diags.add({
+      code: 'SPL-TIME-FIELD',
+      effect: 'wider',
+      message: `timestamp_override ${ts} has no Splunk equivalent; the window applies to _time instead`,
+    });
+    ctx.diags.add({
+      code: 'SPL-TIME-FIELD',
+      effect: 'narrower',
+      message: `timestamp_override ${ts}: events whose ${ts} is in the window but whose _time is not are missed`,
+    });
+  }
+  const rt = relativeTime(fromExpr);
+  let earliest = '-6m';
+  if (rt.ok) earliest = rt.text;
+  else ctx.diags.unsupported(span, 'SPL-TIME', `rule window start '${fromExpr}': ${rt.reason}`);
+  const mods = indexTime
+    ? `_index_earliest=${earliest} _index_latest=now earliest=0`
+    : `earliest=${earliest} latest=now`;
+  return { mods, earliest, indexTime };
+}
+
+function sourceClause(ctx: TargetContext): string {
+  const src = ctx.profile.targets.spl?.source ?? {};
+  const parts: string[] = [];
+  for (const key of ['index', 'sourcetype', 'source']) {
+    const v = src[key];
+    if (v === undefined) continue;
+    const vals = Array.isArray(v) ? v : [v];
+    const one = (x: string) => (x === '*' ? `${key}=*` : `${key}=${splString(x)}`);
+    parts.push(vals.length === 1 ? one(vals[0]) : `(${vals.map(one).join(' OR ')})`);
+    ctx.trace.record({
+      item: `${ctx.profile.id}/spl/source/${key}`,
+      from: `index ${ctx.rule.index.join(', ') || '(none)'}`,
+      to: `${key}=${vals.join('|')}`,
+    });
+  }
+  if (parts.length === 0) {
+    parts.push('index=*');
+    if (ctx.rule.index.length) {
+      ctx.diags.info(
+        'SPL-INDEX',
+        `index patterns ${ctx.rule.index.join(', ')} are not mapped to Splunk indexes; searching all indexes (index=*)`,
+      );
+    }
+  }
+  return parts.join(' ');
+}
+
+/** Map a rule-level field (new terms, threshold) for the pipeline. */
+function ruleField(ctx: TargetContext, name: string, what: string): LField | undefined {
+  const f: LField = mapField(ctx.profile, 'spl', name);
+  if (f.traceId)
+    ctx.trace.record({
+      item: f.traceId,
+      from: name,
+      to: f.item?.lookup
+        ? `lookup ${f.item.lookup.table} → ${f.item.lookup.output}`
+        : pipelineName(f),
+    });
+  if (f.item?.none) {
+    ctx.diags.unsupported(
+      undefined,
+      'MAP-NONE',
+      `${what} field ${name} has no equivalent in Splunk`,
+    );
+    return undefined;
+  }
+  if (f.item?.warning)
+    ctx.diags.add({
+      code: 'MAP-ITEM',
+      message: f.item.warning,
+      effect: f.item.effect ?? 'exact',
+      severity: 'warning',
+    });
+  return f;
+}
+
+function statsField(f: LField): string {
+  return searchField(pipelineName(f));
+}
+
+export function planSpl(ctx: TargetContext): SplPlan {
+  const rule = ctx.rule;
+  const mode = ctx.options.case;
+  let q = lowerQuery(ctx);
+  q = simplify(flattenNested(q, ctx, false));
+  declareAtoms(q, ctx, false);
+  const fid = searchFidelity(mode);
+  const conjuncts = q.kind === 'and' ? q.children : [q];
+  const sParts: LNode[] = [];
+  const wParts: LNode[] = [];
+  for (const c of conjuncts) {
+    if (c.kind === 'all') continue;
+    if (c.kind !== 'none' && allExact(c, fid) && !hasLoose(c)) sParts.push(c);
+    else {
+      sParts.push(over(c, fid));
+      wParts.push(c);
+    }
+  }
+  const sTree = simplify({
+    kind: 'and',
+    children: sParts.length ? sParts : [{ kind: 'all', span: q.span }],
+    span: q.span,
+  });
+  const ectx: SplEmitContext = { caseMode: mode };
+  const sText = sTree.kind === 'all' ? '' : topSearch(sTree, ectx);
+
+  const derived = new Map<string, LField>();
+  for (const w of wParts) collectDerived(w, derived);
+
+  let fromExpr = rule.from || 'now-6m';
+  const extra: string[] = [];
+  const keyFields: LField[] = [];
+  if (rule.type === 'new_terms') {
+    if (!rule.newTerms || rule.newTerms.fields.length === 0) {
+      ctx.diags.unsupported(undefined, 'RULE-NEW-TERMS', 'new_terms rule without new terms fields');
+    } else {
+      for (const name of rule.newTerms.fields) {
+        const f = ruleField(ctx, name, 'new terms');
+        if (f) keyFields.push(f);
+      }
+    }
+  } else if (rule.type === 'threshold' && rule.threshold) {
+    for (const name of rule.threshold.field) {
+      const f = ruleField(ctx, name, 'threshold group-by');
+      if (f) keyFields.push(f);
+    }
+    for (const c of rule.threshold.cardinality ?? []) {
+      const f = ruleField(ctx, c.field, 'threshold cardinality');
+      if (f) keyFields.push(f);
+    }
+  }
+  const statsDerived = new Map<string, LField>();
+  for (const f of keyFields)
+    if (isDerived(f) && !derived.has(f.source)) statsDerived.set(f.source, f);
+
+  let windowInfo;
+  if (rule.type === 'new_terms' && rule.newTerms) {
+    const win = window(ctx, fromExpr);
+    const hist = window(ctx, rule.newTerms.historyWindowStart);
+    windowInfo = hist;
+    const timeField = win.indexTime ? '_indextime' : '_time';
+    const keys = keyFields.map(statsField).join(', ');
+    extra.push(`| stats min(${timeField}) AS firstTime BY ${keys}`);
+    const start = win.earliest;
+    const startExpr = /^\d+$/.test(start) ? start : `relative_time(now(), ${splString(start)})`;
+    extra.push(`| where firstTime > ${startExpr}`);
+    fromExpr = rule.newTerms.historyWindowStart;
+  } else if (rule.type === 'threshold' && rule.threshold) {
+    const t = rule.threshold;
+    const aggs = ['count AS count'];
+    const conds = [`count >= ${t.value}`];
+    (t.cardinality ?? []).forEach((c, i) => {
+      const f = keyFields[t.field.length + i];
+      if (!f) return;
+      const name = (t.cardinality ?? []).length === 1 ? 'cardinality' : `cardinality_${i + 1}`;
+      aggs.push(`dc(${statsField(f)}) AS ${name}`);
+      conds.push(`${name} >= ${c.value}`);
+    });
+    const by = keyFields.slice(0, t.field.length).map(statsField);
+    extra.push(`| stats ${aggs.join(', ')}${by.length ? ` BY ${by.join(', ')}` : ''}`);
+    extra.push(`| where ${conds.join(' AND ')}`);
+    windowInfo = window(ctx, fromExpr);
+  } else {
+    windowInfo = window(ctx, fromExpr);
+  }
+
+  const head = ['search', sourceClause(ctx), windowInfo.mods, sText]
+    .filter((s) => s !== '')
+    .join(' ');
+  const lines = [head];
+  lines.push(...derivationCommands(derived.values(), ctx));
+  if (wParts.length) {
+    const wTree: LNode =
+      wParts.length === 1 ? wParts[0] : { kind: 'and', children: wParts, span: q.span };
+    lines.push(`| where ${emit(wTree, whereDialect, ectx).text}`);
+  }
+  lines.push(...derivationCommands(statsDerived.values(), ctx));
+  lines.push(...extra);
+  return { lines, earliest: windowInfo.earliest, latest: 'now', indexTime: windowInfo.indexTime };
+}
+
+function hasLoose(n: LNode): boolean {
+  if (isAtom(n)) return whereIsLoose(n);
+  if (n.kind === 'and' || n.kind === 'or') return n.children.some(hasLoose);
+  if (n.kind === 'not') return hasLoose(n.child);
+  return false;
+}
+
+/** Top-level search: conjuncts separated by spaces (implicit AND), groups parenthesised. */
+function topSearch(t: LNode, ectx: SplEmitContext): string {
+  const parts = t.kind === 'and' ? t.children : [t];
+  return parts
+    .map((p) => {
+      const e = emit(p, searchDialect, ectx);
+      return e.prec < 1000 && p.kind !== 'not' ? `(${e.text})` : e.text;
+    })
+    .join(' ');
+}
