@@ -38,8 +38,8 @@ type Expr =
   | { kind: 'not'; child: Expr }
   | { kind: 'const'; value: boolean; span: Span };
 
-function leafExpr(r: LeafResult): Expr {
-  if (r.kind === 'const') return { kind: 'const', value: r.value, span: { start: 0, end: 0 } };
+function leafExpr(r: LeafResult, negated: boolean): Expr {
+  if (r.kind === 'drop') return { kind: 'const', value: !negated, span: { start: 0, end: 0 } };
   if (r.kind === 'keywords') return { kind: 'sel', body: { kind: 'keywords', values: r.values } };
   return orOfTerms(r.terms.map((t) => [t]));
 }
@@ -48,11 +48,26 @@ function leafExpr(r: LeafResult): Expr {
 function orOfTerms(maps: Term[][]): Expr {
   if (maps.length === 1) return { kind: 'sel', body: { kind: 'map', terms: maps[0] } };
   const single = maps.every((m) => m.length === 1);
-  const key = termKey(maps[0][0]);
-  if (single && maps.every((m) => termKey(m[0]) === key) && !maps[0][0].mods.includes('exists')) {
-    const first = maps[0][0];
+  // `cased` changes nothing for values without letters, so `f: '007'` and `f|cased: abc` share a list.
+  const uncased = (t: Term): string => [t.field, ...t.mods.filter((m) => m !== 'cased')].join('|');
+  const key = uncased(maps[0][0]);
+  const first = maps[0][0];
+  if (
+    single &&
+    maps.every((m) => uncased(m[0]) === key) &&
+    !first.mods.includes('exists') &&
+    !first.mods.includes('re')
+  ) {
+    const anyCased = maps.some((m) => m[0].mods.includes('cased'));
+    const mods = first.mods.filter((m) => m !== 'cased');
     const values = maps.flatMap((m) => m[0].values);
-    return { kind: 'sel', body: { kind: 'map', terms: [{ ...first, values: dedupe(values) }] } };
+    return {
+      kind: 'sel',
+      body: {
+        kind: 'map',
+        terms: [{ ...first, mods: anyCased ? [...mods, 'cased'] : mods, values: dedupe(values) }],
+      },
+    };
   }
   return { kind: 'sel', body: { kind: 'alt', maps } };
 }
@@ -61,16 +76,16 @@ function dedupe<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
 
-function build(n: LNode, ctx: TargetContext): Expr {
+function build(n: LNode, ctx: TargetContext, negated: boolean): Expr {
   switch (n.kind) {
     case 'match':
-      return leafExpr(leafOfMatch(n, ctx));
+      return leafExpr(leafOfMatch(n, ctx), negated);
     case 'in':
-      return leafExpr(leafOfIn(n, ctx));
+      return leafExpr(leafOfIn(n, ctx), negated);
     case 'exists':
-      return leafExpr(leafOfExists(n, ctx));
+      return leafExpr(leafOfExists(n, ctx), negated);
     case 'range':
-      return leafExpr(leafOfRange(n, ctx));
+      return leafExpr(leafOfRange(n, ctx), negated);
     case 'all':
       return { kind: 'const', value: true, span: n.span };
     case 'none':
@@ -82,10 +97,10 @@ function build(n: LNode, ctx: TargetContext): Expr {
         'SIGMA-NESTED',
         `Sigma has no nested queries: the conditions inside ${n.path.source}:{...} may be met by different objects of the array`,
       );
-      return build(n.query, ctx);
+      return build(n.query, ctx, negated);
     }
     case 'not': {
-      const c = build(n.child, ctx);
+      const c = build(n.child, ctx, !negated);
       if (c.kind === 'const') return { ...c, value: !c.value };
       // not f:*  →  f|exists: false
       if (
@@ -100,9 +115,9 @@ function build(n: LNode, ctx: TargetContext): Expr {
       return { kind: 'not', child: c };
     }
     case 'and':
-      return mergeAnd(n.children.map((c) => build(c, ctx)));
+      return mergeAnd(n.children.map((c) => build(c, ctx, negated)));
     case 'or':
-      return mergeOr(n.children.map((c) => build(c, ctx)));
+      return mergeOr(n.children.map((c) => build(c, ctx, negated)));
   }
 }
 
@@ -186,7 +201,7 @@ export interface SigmaDetection {
  * decided by the source selection) is written with an explicit selection and a diagnostic.
  */
 export function buildDetection(root: LNode, ctx: TargetContext): SigmaDetection {
-  let expr = build(root, ctx);
+  let expr = build(root, ctx, false);
   if (expr.kind === 'const') {
     ctx.diags.info(
       'SIGMA-CONSTANT-QUERY',

@@ -34,11 +34,15 @@ export function termKey(t: Term): string {
   return [t.field, ...t.mods].join('|');
 }
 
-/** A leaf becomes one term, several alternative terms (OR), or a keyword search. */
+/**
+ * A leaf becomes one term, several alternative terms (OR), or a keyword search. `drop`: the leaf
+ * cannot be written (an unsupported diagnostic was reported); the detection drops it soundly,
+ * replacing it by what only widens the whole query.
+ */
 export type LeafResult =
   | { kind: 'terms'; terms: Term[] }
   | { kind: 'keywords'; values: string[]; span: Span }
-  | { kind: 'const'; value: boolean };
+  | { kind: 'drop' };
 
 type Kind = MatchKind | 'unknown';
 
@@ -191,7 +195,7 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
           'SIGMA-NUMBER-VALUE',
           `'${textsOf(p).join('*')}' is not a number, but ${field.source} is a numeric field (Elasticsearch rejects the query)`,
         );
-        return { kind: 'const', value: false };
+        return { kind: 'drop' };
       }
       return { kind: 'terms', terms: [{ field: info.name, mods: [], values: [n], span }] };
     }
@@ -207,7 +211,7 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
         'SIGMA-BOOLEAN-VALUE',
         `'${textsOf(p).join('*')}' is not true/false, but ${field.source} is a boolean field`,
       );
-      return { kind: 'const', value: false };
+      return { kind: 'drop' };
     }
     case 'ip': {
       if (p.kind !== 'eq') {
@@ -216,7 +220,7 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
           'SIGMA-IP-WILDCARD',
           `wildcards on the ip field ${field.source} have no Sigma form`,
         );
-        return { kind: 'const', value: false };
+        return { kind: 'drop' };
       }
       if (isCidr(p.text))
         return {
@@ -237,7 +241,7 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
         'SIGMA-IP-VALUE',
         `'${p.text}' is not an IP address or CIDR network, but ${field.source} is an ip field`,
       );
-      return { kind: 'const', value: false };
+      return { kind: 'drop' };
     }
     case 'text': {
       ctx.diags.lossy(
@@ -259,7 +263,7 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
           'SIGMA-UNWRITABLE-VALUE',
           'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
         );
-        return { kind: 'const', value: false };
+        return { kind: 'drop' };
       }
       const inner = p.kind === 'eq' ? [p.text] : partsOf(p);
       return {
@@ -277,11 +281,11 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
         'SIGMA-FIELD-TYPE',
         `${field.source} is a ${info.kind} field; Sigma has no equivalent of this match`,
       );
-      return { kind: 'const', value: false };
+      return { kind: 'drop' };
     }
     default: {
       const t = stringTerm(info, p, ctx, span);
-      return t ? { kind: 'terms', terms: [t] } : { kind: 'const', value: false };
+      return t ? { kind: 'terms', terms: [t] } : { kind: 'drop' };
     }
   }
 }
@@ -302,7 +306,7 @@ export function leafOfMatch(n: LMatch, ctx: TargetContext): LeafResult {
         'SIGMA-UNWRITABLE-VALUE',
         'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
       );
-      return { kind: 'const', value: false };
+      return { kind: 'drop' };
     }
     return { kind: 'keywords', values: [encodeSigmaPattern(partsOf(n.pattern))], span: n.span };
   }
@@ -315,7 +319,7 @@ export function leafOfIn(n: LIn, ctx: TargetContext): LeafResult {
     const r = matchTerm(n.field, v as EqPattern, ctx, n.span);
     if (r.kind === 'terms') terms.push(...r.terms);
   }
-  if (terms.length === 0) return { kind: 'const', value: false };
+  if (terms.length === 0) return { kind: 'drop' };
   return { kind: 'terms', terms };
 }
 
@@ -350,5 +354,5 @@ export function leafOfRange(n: LRange, ctx: TargetContext): LeafResult {
         ? `a non-numeric bound '${n.value}' on a numeric field`
         : `a ${info.kind === 'unknown' ? 'keyword' : info.kind} range, which Elasticsearch compares as ${info.kind === 'ip' ? 'addresses' : 'strings'} (Sigma compares numbers only)`;
   ctx.diags.unsupported(n.span, 'SIGMA-RANGE', `${n.field.source} ${n.op} ${n.value} is ${why}`);
-  return { kind: 'const', value: false };
+  return { kind: 'drop' };
 }

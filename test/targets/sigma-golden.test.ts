@@ -1,0 +1,533 @@
+/**
+ * Golden tests for the Sigma target: KQL → expected `detection:` block, one per KQL construct,
+ * each with an event truth table run through both the native evaluator and siemc's Sigma
+ * evaluator (same answers when exact; superset when declared wider). Every output is validated
+ * against the official Sigma schemas.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  checkMeaning,
+  detectionText,
+  ruleFromKql,
+  sigmaPredicate,
+  toSigma,
+} from './sigma-helpers.js';
+import type { Verdict } from '../../targets/types.js';
+
+interface Golden {
+  name: string;
+  kql: string;
+  detection: string;
+  verdict?: Verdict;
+  codes?: string[];
+  /** Events and whether the *source* rule matches them. */
+  events?: [object, boolean][];
+}
+
+const d = (...lines: string[]): string => ['detection:', ...lines].join('\n');
+
+const GOLDENS: Golden[] = [
+  {
+    name: 'keyword equality is case-sensitive (cased)',
+    kql: 'process.name: cmd.exe',
+    detection: d(
+      '    selection:',
+      '        process.name|cased: cmd.exe',
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'cmd.exe' } }, true],
+      [{ process: { name: 'CMD.EXE' } }, false],
+      [{ process: { name: ['x', 'cmd.exe'] } }, true],
+      [{}, false],
+    ],
+  },
+  {
+    name: 'quoted phrase with spaces stays one value',
+    kql: 'process.command_line: "net user /add"',
+    detection: d(
+      '    selection:',
+      '        process.command_line|cased: net user /add',
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { command_line: 'net user /add' } }, true],
+      [{ process: { command_line: 'net user /add x' } }, false],
+    ],
+  },
+  {
+    name: 'numeric-looking keyword keeps its text (quoted, leading zeros kept)',
+    kql: 'event.code: 4688 or event.code: 007',
+    detection: d(
+      '    selection:',
+      '        event.code:',
+      "            - '4688'",
+      "            - '007'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ event: { code: 4688 } }, true],
+      [{ event: { code: '4688' } }, true],
+      [{ event: { code: '04688' } }, false],
+      [{ event: { code: '7' } }, false],
+      [{ event: { code: '007' } }, true],
+    ],
+  },
+  {
+    name: 'value list becomes a value list',
+    kql: 'process.name: (a.exe or B.exe or c.exe)',
+    detection: d(
+      '    selection:',
+      '        process.name|cased:',
+      '            - a.exe',
+      '            - B.exe',
+      '            - c.exe',
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'B.exe' } }, true],
+      [{ process: { name: 'b.exe' } }, false],
+    ],
+  },
+  {
+    name: 'value list with and: two selections on the same field',
+    kql: 'process.args: (a and b)',
+    detection: d(
+      '    selection_1:',
+      '        process.args|cased: a',
+      '    selection_2:',
+      '        process.args|cased: b',
+      '    condition: selection_1 and selection_2',
+    ),
+    events: [
+      [{ process: { args: ['a', 'b'] } }, true],
+      [{ process: { args: ['a'] } }, false],
+    ],
+  },
+  {
+    name: 'prefix wildcard → startswith',
+    kql: 'process.name: cmd*',
+    detection: d(
+      '    selection:',
+      '        process.name|startswith|cased: cmd',
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'cmd.exe' } }, true],
+      [{ process: { name: 'Cmd.exe' } }, false],
+    ],
+  },
+  {
+    name: 'suffix wildcard → endswith',
+    kql: 'process.name: *.exe',
+    detection: d(
+      '    selection:',
+      "        process.name|endswith|cased: '.exe'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'a.exe' } }, true],
+      [{ process: { name: 'a.EXE' } }, false],
+    ],
+  },
+  {
+    name: 'contains wildcard → contains',
+    kql: 'process.name: *cmd*',
+    detection: d(
+      '    selection:',
+      '        process.name|contains|cased: cmd',
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'xcmdy' } }, true],
+      [{ process: { name: 'xCMDy' } }, false],
+    ],
+  },
+  {
+    name: 'inner wildcards stay wildcards',
+    kql: 'process.name: c*m*d',
+    detection: d(
+      '    selection:',
+      "        process.name|cased: 'c*m*d'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'c1m2d' } }, true],
+      [{ process: { name: 'c\nm\nd' } }, true],
+      [{ process: { name: 'cm' } }, false],
+    ],
+  },
+  {
+    name: 'escaped star and quoted star are literal: \\*',
+    kql: 'process.name: a\\*b or process.title: "x*y"',
+    detection: d(
+      '    selection:',
+      "        - process.name|cased: 'a\\*b'",
+      "        - process.title|cased: 'x\\*y'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { name: 'a*b' } }, true],
+      [{ process: { name: 'axb' } }, false],
+      [{ process: { title: 'x*y' } }, true],
+      [{ process: { title: 'xzy' } }, false],
+    ],
+  },
+  {
+    name: 'question mark is literal: \\?',
+    kql: 'file.name: *invoice?.pdf',
+    detection: d(
+      '    selection:',
+      "        file.name|endswith|cased: 'invoice\\?.pdf'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ file: { name: 'Q3_invoice?.pdf' } }, true],
+      [{ file: { name: 'invoice1.pdf' } }, false],
+    ],
+  },
+  {
+    name: 'backslash before a wildcard is doubled, others stay single',
+    kql: 'file.path: C\\:\\\\Users\\\\*\\\\Desktop\\\\*',
+    detection: d(
+      '    selection:',
+      "        file.path|cased: 'C:\\Users\\\\*\\Desktop\\\\*'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ file: { path: 'C:\\Users\\bob\\Desktop\\run.lnk' } }, true],
+      [{ file: { path: 'C:\\Users\\bob\\Documents\\run.lnk' } }, false],
+      [{ file: { path: 'C:\\Users\\Desktop\\x' } }, false],
+    ],
+  },
+  {
+    name: 'contains with a trailing backslash',
+    kql: 'process.command_line: *\\\\AppData\\\\*',
+    detection: d(
+      '    selection:',
+      "        process.command_line|contains|cased: '\\AppData\\\\'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { command_line: 'C:\\Users\\bob\\AppData\\Local\\x.exe' } }, true],
+      [{ process: { command_line: 'C:\\Users\\bob\\AppData' } }, false],
+    ],
+  },
+  {
+    name: 'exists and not exists',
+    kql: 'user.name: * and not process.parent.executable: *',
+    detection: d(
+      '    selection:',
+      '        user.name|exists: true',
+      '        process.parent.executable|exists: false',
+      '    condition: selection',
+    ),
+    events: [
+      [{ user: { name: '' } }, true],
+      [{ user: { name: null } }, false],
+      [{ user: { name: 'bob' }, process: { parent: { executable: '' } } }, false],
+      [{ user: { name: 'bob' }, process: { parent: { executable: null } } }, true],
+    ],
+  },
+  {
+    name: 'not over a group stays one negated selection (no De Morgan split)',
+    kql: 'event.action: logon and not (user.name: svc_backup and host.name: db01)',
+    detection: d(
+      '    selection:',
+      '        event.action|cased: logon',
+      '    filter:',
+      '        user.name|cased: svc_backup',
+      '        host.name|cased: db01',
+      '    condition: selection and not filter',
+    ),
+    events: [
+      [{ event: { action: 'logon' }, user: { name: 'svc_backup' }, host: { name: 'db01' } }, false],
+      [{ event: { action: 'logon' }, user: { name: 'svc_backup' }, host: { name: 'web01' } }, true],
+      [{ event: { action: 'logon' }, user: { name: 'alice' }, host: { name: 'db01' } }, true],
+    ],
+  },
+  {
+    name: 'negation keeps events without the field, arrays exclude on any element',
+    kql: 'event.category: process and not process.args: "-enc"',
+    detection: d(
+      '    selection:',
+      '        event.category|cased: process',
+      '    filter:',
+      "        process.args|cased: '-enc'",
+      '    condition: selection and not filter',
+    ),
+    events: [
+      [{ event: { category: 'process' }, process: { args: ['powershell.exe', '-enc'] } }, false],
+      [{ event: { category: 'process' }, process: { name: 'x' } }, true],
+      [{ event: { category: ['process', 'start'] }, process: { args: ['-ENC'] } }, true],
+    ],
+  },
+  {
+    name: 'nested or / and / not at three depths keep their precedence',
+    kql: 'a:1 or (b:2 and not (c:3 or d:4))',
+    detection: d(
+      '    selection_1:',
+      "        a: '1'",
+      '    selection_2:',
+      "        b: '2'",
+      '    filter:',
+      "        - c: '3'",
+      "        - d: '4'",
+      '    condition: selection_1 or selection_2 and not filter',
+    ),
+    events: [
+      [{ a: '1' }, true],
+      [{ b: '2' }, true],
+      [{ b: '2', c: '3' }, false],
+      [{ b: '2', d: '4' }, false],
+      [{ a: '1', b: '2', c: '3' }, true],
+      [{}, false],
+    ],
+  },
+  {
+    name: 'negated or group, then and',
+    kql: 'not (a:x or b:y) and c:z',
+    detection: d(
+      '    filter:',
+      '        - a|cased: x',
+      "        - b|cased: 'y'",
+      '    selection:',
+      '        c|cased: z',
+      '    condition: not filter and selection',
+    ),
+    events: [
+      [{ c: 'z' }, true],
+      [{ c: 'z', b: 'y' }, false],
+      [{ c: 'z', a: 'X' }, true],
+    ],
+  },
+  {
+    name: 'and of ors: two list-of-maps selections',
+    kql: '(a:1 or b:2) and (c:3 or d:4)',
+    detection: d(
+      '    selection_1:',
+      "        - a: '1'",
+      "        - b: '2'",
+      '    selection_2:',
+      "        - c: '3'",
+      "        - d: '4'",
+      '    condition: selection_1 and selection_2',
+    ),
+    events: [
+      [{ a: '1', d: '4' }, true],
+      [{ a: '1' }, false],
+    ],
+  },
+  {
+    name: 'deep nesting: or inside and inside not inside or',
+    kql: 'x:1 or not (y:2 and (z:3 or w:4))',
+    detection: d(
+      '    selection:',
+      "        x: '1'",
+      '    filter_1:',
+      "        'y': '2'",
+      '    filter_2:',
+      "        - z: '3'",
+      "        - w: '4'",
+      '    condition: selection or not (filter_1 and filter_2)',
+    ),
+    events: [
+      [{ y: '2', z: '3' }, false],
+      [{ y: '2', z: '3', x: '1' }, true],
+      [{ y: '2' }, true],
+      [{ z: '3' }, true],
+    ],
+  },
+  {
+    name: 'numeric ranges on numeric fields',
+    kql: 'process.pid >= 1 and process.pid < 10',
+    detection: d(
+      '    selection:',
+      '        process.pid|gte: 1',
+      '        process.pid|lt: 10',
+      '    condition: selection',
+    ),
+    events: [
+      [{ process: { pid: 1 } }, true],
+      [{ process: { pid: 10 } }, false],
+      [{ process: { pid: 0 } }, false],
+    ],
+  },
+  {
+    name: 'CIDR on ip fields (IPv4 and IPv6, any textual form)',
+    kql: 'source.ip: "10.0.0.0/8" or source.ip: "2001:db8::/64"',
+    detection: d(
+      '    selection:',
+      '        source.ip|cidr:',
+      "            - '10.0.0.0/8'",
+      "            - '2001:db8::/64'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ source: { ip: '10.20.30.40' } }, true],
+      [{ source: { ip: '11.0.0.1' } }, false],
+      [{ source: { ip: '2001:0db8:0000::7' } }, true],
+      [{ source: { ip: '2001:db8:0:1::5' } }, false],
+    ],
+  },
+  {
+    name: 'an IPv6 address compares by value (cidr /128)',
+    kql: 'source.ip: "2001:db8::1"',
+    detection: d(
+      '    selection:',
+      "        source.ip|cidr: '2001:db8::1/128'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ source: { ip: '2001:0db8:0:0::1' } }, true],
+      [{ source: { ip: '2001:db8::2' } }, false],
+    ],
+  },
+  {
+    name: 'boolean field',
+    kql: 'dll.code_signature.trusted: false',
+    detection: d(
+      '    selection:',
+      '        dll.code_signature.trusted: false',
+      '    condition: selection',
+    ),
+    events: [
+      [{ dll: { code_signature: { trusted: false } } }, true],
+      [{ dll: { code_signature: { trusted: 'false' } } }, true],
+      [{ dll: { code_signature: { trusted: true } } }, false],
+    ],
+  },
+  {
+    name: 'YAML 1.1 specials are quoted',
+    kql: 'user.name: (yes or null or on or "a: b" or "#x" or ~)',
+    detection: d(
+      '    selection:',
+      '        user.name|cased:',
+      "            - 'yes'",
+      "            - 'null'",
+      "            - 'on'",
+      "            - 'a: b'",
+      "            - '#x'",
+      "            - '~'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ user: { name: 'yes' } }, true],
+      [{ user: { name: 'null' } }, true],
+      [{ user: { name: 'Yes' } }, false],
+      [{ user: { name: '~' } }, true],
+    ],
+  },
+  {
+    name: 'a value with a line break becomes an anchored regex',
+    kql: 'process.name: "a\\nb*"',
+    detection: d(
+      '    selection:',
+      "        process.name|re: '^a\\nb\\*$'",
+      '    condition: selection',
+    ),
+    codes: ['SIGMA-VALUE-AS-REGEX'],
+    events: [
+      [{ process: { name: 'a\nb*' } }, true],
+      [{ process: { name: 'a\nbc' } }, false],
+      [{ process: { name: 'A\nb*' } }, false],
+    ],
+  },
+  {
+    name: 'free text becomes a keyword search (declared wider)',
+    kql: 'mimikatz',
+    detection: d('    keywords:', '        - mimikatz', '    condition: keywords'),
+    verdict: 'wider',
+    codes: ['SIGMA-FREE-TEXT'],
+    events: [
+      [{ process: { name: 'mimikatz' } }, true],
+      [{ process: { name: 'other' } }, false],
+    ],
+  },
+  {
+    name: 'nested query is flattened (declared wider)',
+    kql: 'a.b:{ c: x and d: y }',
+    detection: d(
+      '    selection:',
+      '        a.b.c|cased: x',
+      "        a.b.d|cased: 'y'",
+      '    condition: selection',
+    ),
+    verdict: 'wider',
+    codes: ['SIGMA-NESTED'],
+  },
+  {
+    name: 'text fields: substring match, declared different',
+    kql: 'message: "hello world"',
+    detection: d(
+      '    selection:',
+      '        message|contains: hello world',
+      '    condition: selection',
+    ),
+    verdict: 'different',
+    codes: ['SIGMA-TEXT-FIELD', 'SIGMA-TEXT-FIELD-PHRASE'],
+  },
+  {
+    name: 'wildcard field names are unsupported',
+    kql: 'process.*: foo',
+    detection: d('    selection:', "        'process.*|cased': foo", '    condition: selection'),
+    verdict: 'unsupported',
+    codes: ['SIGMA-FIELD-WILDCARD'],
+  },
+  {
+    name: 'string ranges are unsupported',
+    kql: 'event.action: x and user.name > "m"',
+    detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),
+    verdict: 'unsupported',
+    codes: ['SIGMA-RANGE'],
+  },
+  {
+    name: 'match everything',
+    kql: '*:*',
+    detection: d('    keywords:', "        - '*'", '    condition: keywords'),
+    codes: ['SIGMA-CONSTANT-QUERY'],
+    events: [[{ a: 'x' }, true]],
+  },
+  {
+    name: 'field name with a space is kept intact',
+    kql: '"winlog.event_data.Service Name": "evilsvc"',
+    detection: d(
+      '    selection:',
+      "        'winlog.event_data.Service Name|cased': evilsvc",
+      '    condition: selection',
+    ),
+    events: [
+      [{ winlog: { event_data: { 'Service Name': 'evilsvc' } } }, true],
+      [{ winlog: { event_data: { ServiceName: 'evilsvc' } } }, false],
+    ],
+  },
+];
+
+describe('Sigma golden translations', () => {
+  for (const g of GOLDENS) {
+    it(g.name, () => {
+      const rule = ruleFromKql(g.kql);
+      const t = toSigma(rule);
+      expect(detectionText(t.text)).toBe(g.detection);
+      expect(t.verdict).toBe(g.verdict ?? 'exact');
+      for (const code of g.codes ?? []) expect(t.diagnostics.map((x) => x.code)).toContain(code);
+      if (g.events) {
+        const sigma = sigmaPredicate(t.text);
+        for (const [doc, match] of g.events) {
+          // the truth table is the source meaning: the native evaluator must agree with it
+          checkMeaning(rule, t, [doc], g.name);
+          if (t.verdict === 'exact')
+            expect(sigma(doc), `${g.name}: ${JSON.stringify(doc)}`).toBe(match);
+          if (t.verdict === 'wider' && match) expect(sigma(doc)).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('--case loose drops cased and declares the widening', () => {
+    const t = toSigma(ruleFromKql('process.name: cmd.exe'), { case: 'loose' });
+    expect(detectionText(t.text)).toContain('process.name: cmd.exe');
+    expect(t.verdict).toBe('wider');
+    expect(t.diagnostics.map((x) => x.code)).toContain('SIGMA-CASE-LOOSE');
+  });
+});
