@@ -8,10 +8,11 @@ import { registerParse } from './commands/parse.js';
 import { registerEquiv } from './commands/equiv.js';
 import { registerTest } from './commands/test.js';
 import { registerBacktest } from './commands/backtest.js';
+import { registerConvert } from './commands/convert.js';
 
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const commands: Register[] = [registerParse, registerEquiv, registerTest, registerBacktest];
+const commands: Register[] = [registerParse, registerEquiv, registerTest, registerBacktest, registerConvert];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;

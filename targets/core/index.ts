@@ -9,3 +9,4 @@ export { simplify } from './lower/simplify.js';
 export { foldIn } from './lower/foldIn.js';
 export { over, under, allExact, type AtomFidelity } from './lower/approx.js';
 export { mapQuery, type MapContext } from './lower/mapFields.js';
+export * from './batch.js';

@@ -1,0 +1,215 @@
+/**
+ * `siemc convert <rules...> --to spl[,sentinel,sigma] [--mapping name|file] [--out dir] [--strict]
+ * [--format text|json] [--case exact|loose]`
+ *
+ * Without --out: prints each translation (stdout) and its diagnostics (stderr; with one rule and
+ * one target stdout is the bare query). With --out: writes one file per rule and target, each
+ * target's bundle (e.g. splunk/savedsearches.conf), report.json and report.md, and prints the
+ * totals per target. Exit 0 ok, 1 when a rule failed outright (load/parse error, checker error,
+ * unsupported) or, with --strict, when any translation is not exact; 2 usage.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Register } from '../main.js';
+import { type CliIO, UsageError, useColour } from '../io.js';
+import { type Diagnostic, renderDiagnostic } from '../../diagnostics.js';
+import { loadRulePaths } from '../../rules/load.js';
+import { relocateQueryDiagnostic } from '../../rules/ast.js';
+import type { Rule } from '../../rules/model.js';
+import { MappingError, loadMapping } from '../../mapping/load.js';
+import type { MappingProfile } from '../../mapping/types.js';
+import { UnknownTargetError, parseTargetList } from '../../../targets/registry.js';
+import type { Target } from '../../../targets/core/target.js';
+import {
+  type BatchItem,
+  type BatchReport,
+  batchFiles,
+  convertBatch,
+  reportJson,
+  reportMarkdown,
+  totalsText,
+} from '../../../targets/core/batch.js';
+import type { TranslationDiagnostic } from '../../../targets/types.js';
+
+interface ConvertOpts {
+  to: string[];
+  mapping?: string;
+  out?: string;
+  strict?: boolean;
+  format: string;
+  case: string;
+}
+
+/** A translation diagnostic as a located file diagnostic. */
+export function locateTranslationDiagnostic(
+  d: TranslationDiagnostic,
+  rule: Rule | undefined,
+): Diagnostic {
+  const base: Diagnostic = {
+    severity: d.severity,
+    code: d.code,
+    message: `[${d.target}] ${d.message}${d.effect !== 'exact' ? ` (${d.effect})` : ''}`,
+  };
+  if (d.span) base.span = d.span;
+  if (d.hint) base.hint = d.hint;
+  if (!rule) return base;
+  if (!d.span) return { ...base, file: rule.source.file, rule: rule.id };
+  return relocateQueryDiagnostic(base, rule);
+}
+
+function progress(io: CliIO): ((done: number, total: number) => void) | undefined {
+  if (!io.stderrIsTTY) return undefined;
+  let last = -1;
+  return (done, total) => {
+    const pct = Math.floor((done * 100) / Math.max(1, total));
+    if (pct === last && done !== total) return;
+    last = pct;
+    const width = 30;
+    const fill = Math.round((width * done) / Math.max(1, total));
+    io.stderr(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total}`);
+    if (done === total) io.stderr('\r' + ' '.repeat(width + 24) + '\r');
+  };
+}
+
+function itemDiagnostics(it: BatchItem): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of it.loadDiagnostics)
+    if (d.severity === 'error' || it.status === 'failed') out.push(d);
+  for (const d of it.translation?.diagnostics ?? [])
+    out.push(locateTranslationDiagnostic(d, it.rule));
+  for (const d of it.checkDiagnostics)
+    out.push({ ...d, message: `[${it.target} checker] ${d.message}`, file: it.file });
+  return out;
+}
+
+function render(io: CliIO, d: Diagnostic, rule?: Rule): string {
+  void useColour(io);
+  return renderDiagnostic(d, d.file === rule?.source.file ? rule?.source.text : undefined);
+}
+
+function exitCodeFor(report: BatchReport, strict: boolean): number {
+  const failed = report.items.some((i) => i.status === 'failed' || i.status === 'unsupported');
+  if (failed) return 1;
+  if (strict && report.items.some((i) => i.status !== 'exact' && i.status !== 'skipped')) return 1;
+  return 0;
+}
+
+function printText(io: CliIO, report: BatchReport): void {
+  const items = report.items;
+  const single = items.length === 1;
+  for (const it of items) {
+    if (!single) {
+      io.stdout(
+        `# ${it.file}${it.ruleName ? ` — ${it.ruleName}` : ''} → ${it.target}: ${it.status}\n`,
+      );
+    }
+    if (it.status === 'skipped') {
+      io.stderr(
+        `${it.file}: skipped: rule type '${it.rule?.type}' / language '${it.rule?.language ?? 'kuery'}' is not translated\n`,
+      );
+    } else if (it.translation && it.translation.text && it.status !== 'failed') {
+      io.stdout(it.translation.text.replace(/\n?$/, '\n'));
+    }
+    for (const d of itemDiagnostics(it)) io.stderr(render(io, d, it.rule) + '\n');
+    if (single) io.stderr(`${it.target}: ${it.status}\n`);
+    else io.stdout('\n');
+  }
+  if (!single) io.stderr(totalsText(report) + '\n');
+}
+
+export const registerConvert: Register = (program, io, setExit) => {
+  program
+    .command('convert')
+    .description('translate rules to Splunk SPL, Sentinel KQL or Sigma, with exactness diagnostics')
+    .argument(
+      '<rules...>',
+      'rule files (.toml, .json, .ndjson, .kql), directories, globs, or - for stdin',
+    )
+    .option(
+      '-t, --to <targets...>',
+      'target(s): spl|splunk, sentinel|kusto, sigma (comma-separated)',
+      ['spl'],
+    )
+    .option(
+      '-m, --mapping <profile>',
+      'mapping profile: a bundled name (ecs, o365) or a .yaml file',
+    )
+    .option(
+      '-o, --out <dir>',
+      'write <dir>/<target>/<rule>.<ext>, bundles, report.json and report.md',
+    )
+    .option('--strict', 'any translation that is not exact is an error (exit 1)')
+    .option('--format <format>', 'text or json', 'text')
+    .option(
+      '--case <mode>',
+      'exact: keep case-sensitive keyword matching; loose: case-insensitive with a warning',
+      'exact',
+    )
+    .action(async (paths: string[], opts: ConvertOpts) => {
+      if (!['text', 'json'].includes(opts.format))
+        throw new UsageError(`--format must be text or json, not '${opts.format}'`);
+      if (!['exact', 'loose'].includes(opts.case))
+        throw new UsageError(`--case must be exact or loose, not '${opts.case}'`);
+      let targets: Target[];
+      try {
+        targets = parseTargetList(opts.to);
+      } catch (e) {
+        if (e instanceof UnknownTargetError) throw new UsageError(`--to: ${e.message}`);
+        throw e;
+      }
+      let mapping: MappingProfile | undefined;
+      if (opts.mapping !== undefined) {
+        try {
+          mapping = loadMapping(opts.mapping, io.cwd);
+        } catch (e) {
+          if (e instanceof MappingError) {
+            io.stderr(renderDiagnostic(e.diagnostic) + '\n');
+            setExit(2);
+            return;
+          }
+          throw e;
+        }
+      }
+      const loaded = await loadRulePaths(paths, { cwd: io.cwd, readStdin: () => io.readStdin() });
+      if (loaded.length === 0) throw new UsageError('no rules found in the given paths');
+      const report = convertBatch(loaded, targets, {
+        mapping,
+        case: opts.case as 'exact' | 'loose',
+        cwd: io.cwd,
+        onProgress: progress(io),
+      });
+      if (opts.out !== undefined) {
+        const outDir = resolve(io.cwd, opts.out);
+        const files = batchFiles(report, targets);
+        files.push({
+          path: 'report.json',
+          content: JSON.stringify(reportJson(report), null, 2) + '\n',
+        });
+        files.push({ path: 'report.md', content: reportMarkdown(report) });
+        for (const f of files) {
+          const p = join(outDir, f.path);
+          mkdirSync(dirname(p), { recursive: true });
+          writeFileSync(p, f.content);
+        }
+        if (opts.format === 'json')
+          io.stdout(
+            JSON.stringify({ out: opts.out, files: files.length, totals: report.totals }, null, 2) +
+              '\n',
+          );
+        else {
+          for (const it of report.items) {
+            if (it.status === 'failed' || it.status === 'unsupported') {
+              for (const d of itemDiagnostics(it).filter((x) => x.severity === 'error'))
+                io.stderr(render(io, d, it.rule) + '\n');
+            }
+          }
+          io.stdout(`wrote ${files.length} files to ${opts.out}\n${totalsText(report)}\n`);
+        }
+      } else if (opts.format === 'json') {
+        io.stdout(JSON.stringify(reportJson(report), null, 2) + '\n');
+      } else {
+        printText(io, report);
+      }
+      setExit(exitCodeFor(report, Boolean(opts.strict)));
+    });
+};
