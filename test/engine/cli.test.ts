@@ -1,0 +1,296 @@
+/**
+ * `siemc test` and `siemc backtest` end to end, in-process: NDJSON streaming (gzip, CRLF, bad
+ * lines), --matches, --format text, --schema, stdin, specs beside rules, exit codes.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { runCli } from '../helpers/cli.js';
+import { parseNdjsonText, readNdjson, NdjsonError } from '../../src/engine/ndjson.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'siemc-engine-cli-'));
+const NOW = '2026-06-20T12:00:00Z';
+
+const toml = (extra = '') => `[metadata]
+creation_date = "2026/01/01"
+maturity = "production"
+updated_date = "2026/01/01"
+
+[rule]
+author = ["test"]
+description = "test rule"
+from = "now-10m"
+language = "kuery"
+license = "Elastic License v2"
+name = "Lock test"
+risk_score = 21
+rule_id = "11111111-2222-3333-4444-555555555555"
+severity = "low"
+type = "query"
+timestamp_override = "event.ingested"
+query = '''
+event.action: "lock" and not user.name: svc*
+'''
+${extra}`;
+
+const ev = (i: number, t: string, user: string, action = 'lock') =>
+  JSON.stringify({ '@timestamp': t, event: { id: `E${i}`, action }, user: { name: user } });
+
+function setup() {
+  const dir = mkdtempSync(join(tmp, 'case-'));
+  const rulePath = join(dir, 'rule.toml');
+  writeFileSync(rulePath, toml());
+  const lines = [
+    ev(1, '2026-06-20T11:55:00Z', 'alice'),
+    ev(2, '2026-06-20T11:56:00Z', 'svc_backup'),
+    '{not json',
+    '',
+    ev(4, '2026-06-20T11:57:00Z', 'bob', 'unlock'),
+    ev(5, '2026-06-20T10:00:00Z', 'carol'),
+    '[1,2]',
+    JSON.stringify({ event: { id: 'E7', action: 'lock' }, user: { name: 'dave' } }),
+    ev(8, '2026-06-20T11:58:00Z', 'erin'),
+  ];
+  const events = join(dir, 'events.ndjson');
+  writeFileSync(events, lines.join('\r\n')); // CRLF, no final newline
+  return { dir, rulePath, events };
+}
+
+describe('NDJSON reader', () => {
+  it('reports invalid lines with file:line and skips them; strict stops', async () => {
+    const bad: string[] = [];
+    const recs = parseNdjsonText('{"a":1}\n{x\n\n[1]\n{"b":2}', 'f.ndjson', {
+      onInvalid: (d) => bad.push(`${d.file}:${d.line} ${d.message}`),
+    });
+    expect(recs.map((r) => r.line)).toEqual([1, 5]);
+    expect(bad[0]).toMatch(/^f.ndjson:2 invalid JSON/);
+    expect(bad[1]).toMatch(/^f.ndjson:4 not a JSON object/);
+    expect(() => parseNdjsonText('{"a":1}\n{x', 'f.ndjson', { strict: true })).toThrow(NdjsonError);
+  });
+
+  it('streams gzip files and lines split across chunks, with multi-byte characters', async () => {
+    const docs = Array.from({ length: 500 }, (_, i) => ({ i, s: 'é€😀'.repeat(i % 7) }));
+    const text = docs.map((d) => JSON.stringify(d)).join('\n') + '\n';
+    const gz = join(tmp, 'big.ndjson.gz');
+    writeFileSync(gz, gzipSync(text));
+    const got: unknown[] = [];
+    for await (const r of readNdjson(gz, { chunkSize: 37 })) got.push(r.doc);
+    expect(got).toEqual(docs);
+    const plain = join(tmp, 'big.ndjson');
+    writeFileSync(plain, text);
+    const lines: number[] = [];
+    for await (const r of readNdjson(plain, { chunkSize: 5 })) lines.push(r.line);
+    expect(lines).toEqual(docs.map((_, i) => i + 1));
+  });
+});
+
+describe('siemc test', () => {
+  it('prints alerts as NDJSON, reports bad lines and events without timestamp, exit 0', async () => {
+    const { rulePath, events } = setup();
+    const r = await runCli(['test', rulePath, '--events', events, '--now', NOW]);
+    expect(r.code).toBe(0);
+    const alerts = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts.map((a) => [a.event_id, a.line])).toEqual([
+      ['E1', 1],
+      ['E8', 9],
+    ]);
+    expect(alerts[0]).toEqual({
+      rule: '11111111-2222-3333-4444-555555555555',
+      type: 'query',
+      file: events,
+      line: 1,
+      event_id: 'E1',
+      timestamp: '2026-06-20T11:55:00.000Z',
+    });
+    expect(r.stderr).toContain(`${events}:3:1 warning EVT001 invalid JSON`);
+    expect(r.stderr).toContain(`${events}:7:1 warning EVT001 not a JSON object`);
+    expect(r.stderr).toMatch(/1 event\(s\) have no event.ingested or @timestamp/);
+    expect(r.stderr).toContain('2 invalid line(s) skipped');
+  });
+
+  it('--matches lists every query match inside the window; --format text for people', async () => {
+    const { rulePath, events } = setup();
+    const r = await runCli(['test', rulePath, '--events', events, '--now', NOW, '--matches']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).event_id),
+    ).toEqual(['E1', 'E8']);
+    const t = await runCli([
+      'test',
+      rulePath,
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--format',
+      'text',
+    ]);
+    expect(t.stdout).toContain(
+      `ALERT ${events}:1  rule=11111111-2222-3333-4444-555555555555  type=query  event.id=E1`,
+    );
+  });
+
+  it('--strict fails on the first invalid line', async () => {
+    const { rulePath, events } = setup();
+    const r = await runCli(['test', rulePath, '--events', events, '--now', NOW, '--strict']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${events}:3:1 error EVT001 invalid JSON`);
+  });
+
+  it('a bare .kql query is evaluated on every event regardless of time; events from stdin', async () => {
+    const { dir } = setup();
+    const q = join(dir, 'q.kql');
+    writeFileSync(q, 'user.name: (carol or dave)');
+    const stdin = [
+      ev(5, '2001-01-01T00:00:00Z', 'carol'),
+      JSON.stringify({ user: { name: 'dave' } }),
+    ].join('\n');
+    const r = await runCli(['test', q, '--events', '-', '--matches'], { stdin });
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { rule: 'q', file: '<stdin>', line: 1, event_id: 'E5' },
+      { rule: 'q', file: '<stdin>', line: 2 },
+    ]);
+  });
+
+  it('--schema changes field types', async () => {
+    const { dir } = setup();
+    const q = join(dir, 'n.kql');
+    writeFileSync(q, 'my.count > 9');
+    const events = join(dir, 'n.ndjson');
+    writeFileSync(events, '{"my":{"count":10}}\n');
+    const schema = join(dir, 's.yml');
+    writeFileSync(schema, 'fields:\n  my.count: long\n');
+    const without = await runCli(['test', q, '--events', events, '--matches']);
+    expect(without.stdout).toBe('');
+    const withSchema = await runCli([
+      'test',
+      q,
+      '--events',
+      events,
+      '--matches',
+      '--schema',
+      schema,
+    ]);
+    expect(withSchema.stdout).toContain('"line":1');
+    writeFileSync(schema, 'fields:\n  my.count: int64\n');
+    const bad = await runCli(['test', q, '--events', events, '--schema', schema]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("unknown type 'int64'");
+  });
+
+  it('usage errors exit 2; missing files and broken rules exit 1', async () => {
+    const { rulePath, events } = setup();
+    expect((await runCli(['test', rulePath])).code).toBe(2);
+    expect((await runCli(['test', rulePath, '--events', events, '--now', 'yesterday'])).code).toBe(
+      2,
+    );
+    expect((await runCli(['test', rulePath, '--events', events, '--format', 'xml'])).code).toBe(2);
+    const missing = await runCli([
+      'test',
+      rulePath,
+      '--events',
+      join(tmp, 'nope.ndjson'),
+      '--now',
+      NOW,
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such file');
+    const broken = join(tmp, 'broken.kql');
+    writeFileSync(broken, 'source.ip: not-an-ip');
+    const b = await runCli(['test', broken, '--events', events]);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain('EVAL001');
+  });
+
+  it('a spec beside a rule: rule path, events by path, now, expected alerts', async () => {
+    const { dir, events } = setup();
+    const spec = join(dir, 'rule.test.yaml');
+    writeFileSync(
+      spec,
+      `rule: rule.toml\nnow: '${NOW}'\nevents: events.ndjson\nexpect:\n  matches: 2\n  alerts:\n    - {event_id: E1}\n    - {event_id: E8}\n`,
+    );
+    const ok = await runCli(['test', spec]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('PASS 11111111-2222-3333-4444-555555555555');
+    writeFileSync(
+      spec,
+      `rule: rule.toml\nnow: '${NOW}'\nevents:\n  - {doc: {'@timestamp': '2026-06-20T11:59:00Z', event: {action: lock}, user: {name: zed}}, match: true}\n  - {doc: {event: {action: lock}, user: {name: svc_x}}, match: true}\nexpect:\n  alerts: []\n`,
+    );
+    const fail = await runCli(['test', spec]);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toContain('event 2: expected match: true, got false');
+    expect(fail.stdout).toContain('alerts: expected 0, got 1');
+  });
+});
+
+describe('siemc backtest', () => {
+  it('many rules over gzip and plain NDJSON: a summary table per rule, alerts to a file', async () => {
+    const { dir, rulePath, events } = setup();
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'a.toml'), readFileSync(rulePath, 'utf8'));
+    writeFileSync(
+      join(rules, 'b.toml'),
+      toml()
+        .replace('11111111-2222-3333-4444-555555555555', '66666666-2222-3333-4444-555555555555')
+        .replace('name = "Lock test"', 'name = "Threshold test"')
+        .replace('type = "query"', 'type = "threshold"') +
+        '\n[rule.threshold]\nfield = []\nvalue = 2\n',
+    );
+    const gz = join(dir, 'events2.ndjson.gz');
+    writeFileSync(gz, gzipSync(readFileSync(events)));
+    const out = join(dir, 'alerts.ndjson');
+    const r = await runCli([
+      'backtest',
+      rules,
+      '--events',
+      events,
+      gz,
+      '--now',
+      NOW,
+      '--alerts',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Lock test\s+query\s+12\s+8\s+4\s+4/);
+    expect(r.stdout).toMatch(/Threshold test\s+threshold\s+12\s+8\s+4\s+1/);
+    expect(r.stdout).toMatch(/2 file\(s\), 12 events/);
+    expect(r.stdout).toContain('4 invalid line(s) skipped');
+    const alerts = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts.filter((a) => a.type === 'query')).toHaveLength(4);
+    expect(alerts.filter((a) => a.type === 'threshold').map((a) => a.count)).toEqual([4]);
+    const j = await runCli([
+      'backtest',
+      rules,
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--format',
+      'json',
+    ]);
+    const summary = JSON.parse(j.stdout);
+    expect(summary.events).toBe(6);
+    expect(summary.rules.map((x: { alerts: number }) => x.alerts)).toEqual([2, 1]);
+  });
+
+  it('needs --events', async () => {
+    expect((await runCli(['backtest', 'x.toml'])).code).toBe(2);
+  });
+});
