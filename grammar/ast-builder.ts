@@ -127,47 +127,34 @@ export function createAstBuilder(parser: KqlParser) {
     }
 
     expression(ch: Children): Node {
-      const lits = nodes(ch, 'literal');
-      const first: Value = this.visit(lits[0]);
+      // CONSUME / CONSUME2 / CONSUME3 of `Literal` all land in one array, in source order.
+      const lits = ch.Literal as IToken[];
+      const first = decodeLiteral(lits[0]);
       if (ch.Colon) {
         const field = toField(first);
-        if (ch.orQuery) {
+        if (ch.LBrace) {
           const query: Node = this.visit(node(ch, 'orQuery'));
-          const end = tokenSpan(tok(ch, 'RBrace')!);
-          const span = join(first.span, end);
+          const span = join(first.span, tokenSpan(tok(ch, 'RBrace')!));
           // `null:{...}`: Kibana records no field name; keep the node, named null.
           const path = field ?? { kind: 'field' as const, name: null, span: first.span };
           return { kind: 'nested', path, query, span };
         }
-        return this.visit(node(ch, 'listOfValues'), field);
+        if (ch.orList) {
+          const inner: Node = this.visit(node(ch, 'orList'), field);
+          const span = join(tokenSpan(tok(ch, 'LParen')!), tokenSpan(tok(ch, 'RParen')!));
+          return { ...inner, span: field ? join(field.span, span) : span };
+        }
+        const value = decodeLiteral(lits[1]);
+        return isNode(field, value, join(first.span, value.span));
       }
-      if (ch.rangeOp) {
-        const field = toField(first);
-        const opTok = node(ch, 'rangeOp').children as Children;
-        const opName = Object.keys(opTok)[0];
-        const value: Value = this.visit(lits[1]);
-        const span = join(first.span, value.span);
+      if (ch.RangeOp) {
+        const op = RANGE_OPS[tok(ch, 'RangeOp')!.tokenType.name];
+        const value = decodeLiteral(lits[1]);
         // `null > 1`: Kibana records no field name; keep the node, named null.
-        const f = field ?? { kind: 'field' as const, name: null, span: first.span };
-        return { kind: 'range', field: f, op: RANGE_OPS[opName], value, span };
+        const field = toField(first) ?? { kind: 'field' as const, name: null, span: first.span };
+        return { kind: 'range', field, op, value, span: join(first.span, value.span) };
       }
       return isNode(null, first, first.span);
-    }
-
-    rangeOp(): void {
-      // read directly by `expression`
-    }
-
-    listOfValues(ch: Children, field: FieldRef | null): Node {
-      if (ch.orList) {
-        const inner: Node = this.visit(node(ch, 'orList'), field);
-        const l = tok(ch, 'LParen')!;
-        const r = tok(ch, 'RParen')!;
-        return { ...inner, span: join(tokenSpan(l), tokenSpan(r)) };
-      }
-      const value: Value = this.visit(node(ch, 'literal'));
-      const span = field ? join(field.span, value.span) : value.span;
-      return isNode(field, value, span);
     }
 
     orList(ch: Children, field: FieldRef | null): Node {
@@ -194,16 +181,12 @@ export function createAstBuilder(parser: KqlParser) {
           span: join(tokenSpan(tok(ch, 'LParen')!), tokenSpan(tok(ch, 'RParen')!)),
         };
       } else {
-        const value: Value = this.visit(node(ch, 'literal'));
+        const value = decodeLiteral(tok(ch, 'Literal')!);
         child = isNode(field, value, field ? join(field.span, value.span) : value.span);
       }
       const not = tok(ch, 'Not');
       if (!not) return child;
       return { kind: 'not', child, list: field, span: join(tokenSpan(not), child.span) };
-    }
-
-    literal(ch: Children): Value {
-      return decodeLiteral((tok(ch, 'QuotedString') ?? tok(ch, 'UnquotedLiteral'))!);
     }
   }
 

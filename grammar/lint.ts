@@ -7,16 +7,28 @@ import type { Diagnostic } from '../src/diagnostics.js';
 
 const KEYWORD_EDGE = /(^|[ \t\r\n\u00a0])(or|and|not)$|^(or|and|not)[ \t\r\n\u00a0]/i;
 
-function valueText(v: Value): string | null {
-  if (v.kind === 'wildcard') return v.chunks.join('*');
-  return typeof v.value === 'string' ? v.value : null;
+function hasSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0) return true;
+  }
+  return false;
 }
 
-function checkUnquoted(v: Value, what: string, out: Diagnostic[]): void {
-  if (v.kind === 'literal' && v.quoted) return;
-  const text = valueText(v);
-  // Both lints need whitespace inside the text: skip the regexes for the common case.
-  if (text === null || !/[ \t\r\n\u00a0]/.test(text)) return;
+/** Unquoted text of a value or field with inner whitespace, else null (nothing to lint). */
+function spacedText(v: Value | FieldRef): string | null {
+  if (v.kind === 'wildcard' || (v.kind === 'field' && v.wildcard)) {
+    const chunks = v.kind === 'wildcard' ? v.chunks : v.wildcard!;
+    return chunks.some(hasSpace) ? chunks.join('*') : null;
+  }
+  const raw = v.kind === 'field' ? v.name : v.quoted ? null : v.value;
+  return typeof raw === 'string' && hasSpace(raw) ? raw : null;
+}
+
+function checkUnquoted(v: Value | FieldRef, what: string, out: Diagnostic[]): void {
+  // Both lints need whitespace inside unquoted text: nothing to do in the common case.
+  const text = spacedText(v);
+  if (text === null) return;
   const m = KEYWORD_EDGE.exec(text);
   if (m) {
     const word = (m[2] ?? m[3]).toLowerCase();
@@ -40,11 +52,7 @@ function checkUnquoted(v: Value, what: string, out: Diagnostic[]): void {
 }
 
 function checkField(f: FieldRef | null, out: Diagnostic[]): void {
-  if (f === null || typeof f.name !== 'string') return;
-  const v: Value = f.wildcard
-    ? { kind: 'wildcard', chunks: f.wildcard, span: f.span }
-    : { kind: 'literal', value: f.name, quoted: false, span: f.span };
-  checkUnquoted(v, 'field name', out);
+  if (f !== null) checkUnquoted(f, 'field name', out);
 }
 
 export function lintAst(root: Node, _text: string): Diagnostic[] {

@@ -1,16 +1,18 @@
 /**
  * The KQL grammar as a pure Chevrotain CstParser. Rules mirror Kibana's grammar.peggy:
  *
- *   query        := orQuery?
- *   orQuery      := andQuery (Or andQuery)*
- *   andQuery     := operand (And operand)*
- *   operand      := Not? ( '(' orQuery ')' | expression )       (Kibana: NotQuery, SubQuery)
- *   expression   := literal ( ':' ( '{' orQuery '}' | listOfValues ) | rangeOp literal )?
- *   listOfValues := '(' orList ')' | literal
- *   orList       := andList (Or andList)*
- *   andList      := listOperand (And listOperand)*
- *   listOperand  := Not? ( '(' orList ')' | literal )           (Kibana: NotListOfValues)
+ *   query      := orQuery?
+ *   orQuery    := andQuery (Or andQuery)*
+ *   andQuery   := operand (And operand)*
+ *   operand    := Not? ( '(' orQuery ')' | expression )                 (Kibana: NotQuery, SubQuery)
+ *   expression := Literal ( ':' ( '{' orQuery '}' | '(' orList ')' | Literal )
+ *                         | RangeOp Literal )?                            (Field*Expression, NestedQuery)
+ *   orList     := andList (Or andList)*
+ *   andList    := listOperand (And listOperand)*
+ *   listOperand:= Not? ( '(' orList ')' | Literal )                     (Kibana: NotListOfValues)
  *
+ * `Literal` and `RangeOp` are token categories (quoted or unquoted; < <= > >=), so a value costs no
+ * rule call of its own: fewer calls per token and fewer stack frames per nesting level.
  * Whitespace is handled by the lexer (tokens.ts). No actions: the CST goes to ast-builder.ts.
  */
 import { CstParser, EOF, type IToken } from 'chevrotain';
@@ -18,18 +20,14 @@ import {
   allTokens,
   And,
   Colon,
-  Gt,
-  Gte,
   LBrace,
+  Literal,
   LParen,
-  Lt,
-  Lte,
   Not,
   Or,
-  QuotedString,
+  RangeOp,
   RBrace,
   RParen,
-  UnquotedLiteral,
 } from './tokens.js';
 
 export class KqlParser extends CstParser {
@@ -63,7 +61,6 @@ export class KqlParser extends CstParser {
     });
   });
 
-  /** Kibana's NotQuery + SubQuery in one rule: fewer stack frames per nesting level. */
   public operand = this.RULE('operand', () => {
     this.OPTION(() => this.CONSUME(Not));
     this.OR([
@@ -79,7 +76,7 @@ export class KqlParser extends CstParser {
   });
 
   public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.literal);
+    this.CONSUME(Literal);
     this.OPTION(() => {
       this.OR([
         {
@@ -93,40 +90,25 @@ export class KqlParser extends CstParser {
                   this.CONSUME(RBrace);
                 },
               },
-              { ALT: () => this.SUBRULE(this.listOfValues) },
+              {
+                ALT: () => {
+                  this.CONSUME(LParen);
+                  this.SUBRULE(this.orList);
+                  this.CONSUME(RParen);
+                },
+              },
+              { ALT: () => this.CONSUME2(Literal) },
             ]);
           },
         },
         {
           ALT: () => {
-            this.SUBRULE(this.rangeOp);
-            this.SUBRULE2(this.literal);
+            this.CONSUME(RangeOp);
+            this.CONSUME3(Literal);
           },
         },
       ]);
     });
-  });
-
-  public rangeOp = this.RULE('rangeOp', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Lte) },
-      { ALT: () => this.CONSUME(Gte) },
-      { ALT: () => this.CONSUME(Lt) },
-      { ALT: () => this.CONSUME(Gt) },
-    ]);
-  });
-
-  public listOfValues = this.RULE('listOfValues', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(LParen);
-          this.SUBRULE(this.orList);
-          this.CONSUME(RParen);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.literal) },
-    ]);
   });
 
   public orList = this.RULE('orList', () => {
@@ -145,7 +127,6 @@ export class KqlParser extends CstParser {
     });
   });
 
-  /** Kibana's NotListOfValues + ListOfValues in one rule. */
   public listOperand = this.RULE('listOperand', () => {
     this.OPTION(() => this.CONSUME(Not));
     this.OR([
@@ -156,14 +137,7 @@ export class KqlParser extends CstParser {
           this.CONSUME(RParen);
         },
       },
-      { ALT: () => this.SUBRULE(this.literal) },
-    ]);
-  });
-
-  public literal = this.RULE('literal', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(QuotedString) },
-      { ALT: () => this.CONSUME(UnquotedLiteral) },
+      { ALT: () => this.CONSUME(Literal) },
     ]);
   });
 

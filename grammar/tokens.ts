@@ -93,6 +93,8 @@ function isHex4(text: string, i: number): boolean {
  */
 export interface UnquotedPayload {
   chunks: string[];
+  /** The raw text has inner whitespace (only such values can hide a keyword: see lint.ts). */
+  spaced: boolean;
 }
 
 /**
@@ -115,37 +117,68 @@ function unquotedEscape(text: string, i: number): [number, string] | null {
   return null;
 }
 
+/** Character classes for the unquoted-literal scanner (ASCII and U+00A0; others are plain). */
+const PLAIN = 0;
+const SPECIAL = 1;
+const SPACE = 2;
+const N = 3;
+const BACKSLASH = 4;
+const STAR = 5;
+const CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  if (c === 92) CLASS[c] = BACKSLASH;
+  else if (c === 42) CLASS[c] = STAR;
+  else if (isSpecial(c)) CLASS[c] = SPECIAL;
+  else if (isSpace(c)) CLASS[c] = SPACE;
+  else if (c === 110 || c === 78) CLASS[c] = N;
+}
+
 function matchUnquoted(text: string, offset: number): CustomPatternMatcherReturn | null {
   const n = text.length;
   let i = offset;
-  const chunks: string[] = [];
-  let cur = '';
+  let chunks: string[] | null = null; // allocated at the first wildcard
+  let cur = ''; // decoded text of the current chunk before `runStart` (escapes)
   let runStart = i; // start of the current run of plain characters
-  while (i < n) {
+  let spaced = false;
+  scan: while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 92) {
-      const esc = unquotedEscape(text, i);
-      if (esc === null) break;
-      cur += text.slice(runStart, i) + esc[1];
-      i += esc[0];
-      runStart = i;
-      continue;
+    switch (c < 256 ? CLASS[c] : PLAIN) {
+      case PLAIN:
+        i++;
+        continue;
+      case SPECIAL:
+        break scan;
+      case SPACE:
+        if (i === offset || keywordAt(text, i)) break scan;
+        spaced = true;
+        i++;
+        continue;
+      case N:
+        if (notKeywordAt(text, i) > 0) break scan;
+        i++;
+        continue;
+      case STAR:
+        (chunks ??= []).push(cur + text.slice(runStart, i));
+        cur = '';
+        i++;
+        runStart = i;
+        continue;
+      case BACKSLASH: {
+        const esc = unquotedEscape(text, i);
+        if (esc === null) break scan;
+        cur += text.slice(runStart, i) + esc[1];
+        i += esc[0];
+        runStart = i;
+        continue;
+      }
     }
-    if (c === 42) {
-      chunks.push(cur + text.slice(runStart, i));
-      cur = '';
-      i++;
-      runStart = i;
-      continue;
-    }
-    if (isSpecial(c)) break;
-    if (i === offset ? isSpace(c) : keywordAt(text, i)) break;
-    i++;
   }
   if (i === offset) return null;
-  chunks.push(cur + text.slice(runStart, i));
+  const last = cur + text.slice(runStart, i);
+  if (chunks === null) chunks = [last];
+  else chunks.push(last);
   const result = [text.slice(offset, i)] as CustomPatternMatcherReturn;
-  result.payload = { chunks } satisfies UnquotedPayload;
+  result.payload = { chunks, spaced } satisfies UnquotedPayload;
   return result;
 }
 
@@ -251,19 +284,34 @@ export const Not = createToken({
   start_chars_hint: ['n', 'N'],
 });
 
+/** Categories: let the parser consume either kind of literal / any range operator in one step. */
+export const Literal = createToken({ name: 'Literal', label: 'value', pattern: Lexer.NA });
+export const RangeOp = createToken({ name: 'RangeOp', label: 'range operator', pattern: Lexer.NA });
+
 export const LParen = createToken({ name: 'LParen', label: "'('", pattern: '(' });
 export const RParen = createToken({ name: 'RParen', label: "')'", pattern: ')' });
 export const LBrace = createToken({ name: 'LBrace', label: "'{'", pattern: '{' });
 export const RBrace = createToken({ name: 'RBrace', label: "'}'", pattern: '}' });
 export const Colon = createToken({ name: 'Colon', label: "':'", pattern: ':' });
-export const Lte = createToken({ name: 'Lte', label: "'<='", pattern: '<=' });
-export const Gte = createToken({ name: 'Gte', label: "'>='", pattern: '>=' });
-export const Lt = createToken({ name: 'Lt', label: "'<'", pattern: '<' });
-export const Gt = createToken({ name: 'Gt', label: "'>'", pattern: '>' });
+export const Lte = createToken({
+  name: 'Lte',
+  label: "'<='",
+  pattern: '<=',
+  categories: [RangeOp],
+});
+export const Gte = createToken({
+  name: 'Gte',
+  label: "'>='",
+  pattern: '>=',
+  categories: [RangeOp],
+});
+export const Lt = createToken({ name: 'Lt', label: "'<'", pattern: '<', categories: [RangeOp] });
+export const Gt = createToken({ name: 'Gt', label: "'>'", pattern: '>', categories: [RangeOp] });
 
 export const QuotedString = createToken({
   name: 'QuotedString',
   label: 'quoted string',
+  categories: [Literal],
   pattern: { exec: (text, offset) => matchQuoted(text, offset) },
   line_breaks: true,
   start_chars_hint: ['"'],
@@ -283,6 +331,7 @@ function literalStartChars(): number[] {
 export const UnquotedLiteral = createToken({
   name: 'UnquotedLiteral',
   label: 'value',
+  categories: [Literal],
   pattern: { exec: (text, offset) => matchUnquoted(text, offset) },
   line_breaks: true,
   start_chars_hint: literalStartChars(),
@@ -305,4 +354,6 @@ export const allTokens = [
   Gt,
   QuotedString,
   UnquotedLiteral,
+  Literal,
+  RangeOp,
 ];
