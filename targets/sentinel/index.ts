@@ -1,0 +1,255 @@
+/**
+ * Microsoft Sentinel (Kusto) target: a bare KQL query per rule plus a scheduled analytic rule.
+ * `query` rules filter the rule window; `new_terms` rules anti-join a history set; `threshold`
+ * rules summarize and compare. Windows use the ingestion-time column for `event.ingested` rules.
+ */
+import type { Diagnostic } from '../../src/diagnostics.js';
+import { sectionFor } from '../../src/mapping/resolve.js';
+import type { LField } from '../core/ir.js';
+import type { Target, TargetContext, TargetOutput } from '../core/target.js';
+import { lowerQuery } from '../core/translate.js';
+import { mapField } from '../../src/mapping/resolve.js';
+import { type EntityMapping, analyticRuleYaml } from './analytic.js';
+import { kustoErrors } from './check.js';
+import { type EmitContext, emitNode, resolveAccess } from './emit.js';
+import { bundledSchemas, type TableSchema } from './schema.js';
+import { kident } from './text.js';
+import { dateMathToKusto, durationMs, sentinelPeriod } from './time.js';
+
+export const DEFAULT_TABLE = 'EcsEvents';
+/** Artifact name of the analytic rule; written as `<out>/sentinel/<stem>.yaml` by `bundle`. */
+export const ANALYTIC_RULE = 'analytic-rule.yaml';
+const MAX_PERIOD_MS = 14 * 86_400_000;
+
+function tableFor(ctx: TargetContext): TableSchema | undefined {
+  const src = sectionFor(ctx.profile, 'sentinel').source.table;
+  const name = Array.isArray(src) ? src[0] : (src ?? DEFAULT_TABLE);
+  return bundledSchemas().get(name);
+}
+
+interface Pipeline {
+  /** Steps after the table (without leading `| `). */
+  steps: string[];
+}
+
+function filterSteps(ec: EmitContext, pred: string): string[] {
+  const steps = [...ec.applies];
+  if (pred !== 'true') steps.push(`where ${pred}`);
+  if (ec.flags.length) steps.push(`project-away ${ec.flags.join(', ')}`);
+  return steps;
+}
+
+function render(table: string, p: Pipeline, indent = ''): string {
+  return [kident(table), ...p.steps.map((s) => `${indent}| ${s}`)].join('\n');
+}
+
+/** Keys for new_terms / threshold: one extend or mv-expand per field; returns alias names. */
+function keySteps(
+  fields: string[],
+  ctx: TargetContext,
+  ec: EmitContext,
+  steps: string[],
+): string[] {
+  const aliases: string[] = [];
+  for (const f of fields) {
+    const mf: LField = mapField(ctx.profile, 'sentinel', f);
+    const a = resolveAccess(mf, ec);
+    const alias =
+      (mf.name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'key') +
+      (aliases.includes(mf.name) ? '_2' : '');
+    if (!a) {
+      ctx.diags.unsupported(
+        undefined,
+        'KUSTO-NO-COLUMN',
+        `table ${ec.table.table} has no column for ${f}`,
+      );
+      aliases.push(alias);
+      steps.push(`extend ${alias} = ""`);
+      continue;
+    }
+    if (mf.item?.warning || (mf.item?.effect && mf.item.effect !== 'exact'))
+      ctx.diags.add({
+        code: 'MAP-ITEM',
+        message: mf.item.warning ?? `mapping of ${f} is not exact`,
+        effect: mf.item.effect ?? 'exact',
+        severity: 'warning',
+      });
+    if (a.ktype === 'dynamic') {
+      // arrays give one key per element (every combination across fields), scalars one key
+      steps.push(
+        `mv-expand ${alias} = iff(gettype(${a.expr}) == "array", ${a.expr}, pack_array(${a.expr})) to typeof(string)`,
+      );
+    } else steps.push(`extend ${alias} = tostring(${a.expr})`);
+    aliases.push(alias);
+  }
+  if (aliases.length) steps.push(`where ${aliases.map((k) => `isnotempty(${k})`).join(' and ')}`);
+  return aliases;
+}
+
+function translate(ctx: TargetContext): TargetOutput {
+  const { rule, diags } = ctx;
+  const table = tableFor(ctx);
+  if (!table) {
+    const src = sectionFor(ctx.profile, 'sentinel').source.table;
+    diags.unsupported(
+      undefined,
+      'KUSTO-TABLE',
+      `no schema for Sentinel table '${String(src)}' (rules/schemas/sentinel)`,
+    );
+    return { text: '' };
+  }
+  ctx.trace.record({
+    item: `${ctx.profile.id}/sentinel/source`,
+    from: `index ${rule.index.join(', ') || '(none)'}`,
+    to: `table ${table.table}`,
+  });
+  const ec: EmitContext = { table, diags, applies: [], flags: [], seq: { n: 0 } };
+  const pred = emitNode(lowerQuery(ctx, { foldIn: true }), ec);
+
+  // time column and windows
+  const ingested = rule.timestampOverride === 'event.ingested';
+  const timeCol = ingested ? table.timestamp.ingestTime : table.timestamp.eventTime;
+  if (
+    rule.timestampOverride &&
+    rule.timestampOverride !== 'event.ingested' &&
+    rule.timestampOverride !== '@timestamp'
+  )
+    diags.lossy(
+      'wider',
+      undefined,
+      'KUSTO-TIMESTAMP',
+      `timestamp_override ${rule.timestampOverride} has no column; ${table.timestamp.eventTime} is used`,
+    );
+  const col = timeCol ?? table.timestamp.eventTime ?? 'TimeGenerated';
+  if (ingested && !table.timestamp.ingestTime)
+    diags.lossy(
+      'wider',
+      undefined,
+      'KUSTO-INGEST-TIME',
+      `table ${table.table} has no ingestion-time column: the window uses ${col}`,
+    );
+  const from =
+    dateMathToKusto(rule.from) ??
+    (diags.unsupported(undefined, 'KUSTO-FROM', `cannot translate from '${rule.from}'`),
+    { expr: 'ago(6m)', ms: 360_000 });
+  const windowMs = from.ms ?? 0;
+  const window = `where ${kident(col)} between (${from.expr} .. now())`;
+
+  let text: string;
+  let periodMs = windowMs;
+  let triggerThreshold = 0;
+  const entity: EntityMapping[] = [];
+  if (rule.type === 'new_terms' && rule.newTerms) {
+    const hist = dateMathToKusto(rule.newTerms.historyWindowStart);
+    if (!hist) {
+      diags.unsupported(
+        undefined,
+        'KUSTO-HISTORY',
+        `cannot translate history_window_start '${rule.newTerms.historyWindowStart}'`,
+      );
+      return { text: '' };
+    }
+    periodMs = Math.max(windowMs, hist.ms ?? 0);
+    const histSteps: string[] = [
+      `where ${kident(col)} between (${hist.expr} .. ${from.expr})`,
+      ...filterSteps(ec, pred),
+    ];
+    const keys = keySteps(rule.newTerms.fields, ctx, ec, histSteps);
+    histSteps.push(`distinct ${keys.join(', ')}`);
+    const winSteps: string[] = [window, ...filterSteps(ec, pred)];
+    keySteps(rule.newTerms.fields, ctx, ec, winSteps);
+    winSteps.push(`join kind=leftanti _history on ${keys.join(', ')}`);
+    winSteps.push(`summarize arg_min(${kident(col)}, *) by ${keys.join(', ')}`);
+    diags.info(
+      'KUSTO-NEW-TERMS-BOUNDARY',
+      'history is [history start, window start] inclusive, so a term seen exactly at the window start is known (as in Elastic: first_seen must be after the window start)',
+    );
+    text = `let _history = ${render(table.table, { steps: histSteps }, '    ')};\n${render(table.table, { steps: winSteps })}`;
+  } else if (rule.type === 'threshold' && rule.threshold) {
+    const th = rule.threshold;
+    const steps: string[] = [window, ...filterSteps(ec, pred)];
+    const keys = keySteps(th.field, ctx, ec, steps);
+    const aggs = ['Count = count()'];
+    const conds = [`Count >= ${th.value}`];
+    for (const [i, c] of (th.cardinality ?? []).entries()) {
+      const mf = mapField(ctx.profile, 'sentinel', c.field);
+      const a = resolveAccess(mf, ec);
+      if (!a) {
+        diags.unsupported(
+          undefined,
+          'KUSTO-NO-COLUMN',
+          `table ${table.table} has no column for ${c.field}`,
+        );
+        continue;
+      }
+      const name = `Distinct${i ? i + 1 : ''}`;
+      aggs.push(`${name} = dcountif(tostring(${a.expr}), isnotempty(tostring(${a.expr})))`);
+      conds.push(`${name} >= ${c.value}`);
+      diags.info(
+        'KUSTO-DCOUNT',
+        'dcount() is an estimate (exact for small cardinalities); Elastic counts distinct values exactly below 3000',
+      );
+    }
+    steps.push(`summarize ${aggs.join(', ')}${keys.length ? ` by ${keys.join(', ')}` : ''}`);
+    steps.push(`where ${conds.join(' and ')}`);
+    text = render(table.table, { steps });
+  } else {
+    text = render(table.table, { steps: [window, ...filterSteps(ec, pred)] });
+  }
+
+  // analytic rule
+  const freqMs = durationMs(rule.interval);
+  if (freqMs === undefined)
+    diags.unsupported(undefined, 'KUSTO-INTERVAL', `interval '${rule.interval}' is not a duration`);
+  if (periodMs > MAX_PERIOD_MS)
+    diags.add({
+      code: 'KUSTO-QUERY-PERIOD',
+      message: `the rule needs a ${sentinelPeriod(periodMs)} lookback; Sentinel scheduled rules allow at most 14 days (queryPeriod)`,
+      effect: 'unsupported',
+      severity: 'error',
+      hint: 'shorten history_window_start / from, or run the query as a hunting query',
+    });
+  if (ingested && timeCol && timeCol !== 'TimeGenerated')
+    diags.info(
+      'KUSTO-QUERY-PERIOD-TIMEGENERATED',
+      `a scheduled analytic rule only sees rows whose TimeGenerated is inside queryPeriod: events ingested in the window whose event time is older than ${sentinelPeriod(Math.max(periodMs, 60_000))} are missed (the bare query has no such limit)`,
+    );
+  const opts = sectionFor(ctx.profile, 'sentinel').options;
+  const em = opts.entityMappings;
+  if (Array.isArray(em)) for (const e of em) entity.push(e as EntityMapping);
+  const artifact = analyticRuleYaml({
+    rule,
+    query: text,
+    queryFrequency: sentinelPeriod(Math.max(freqMs ?? 300_000, 300_000)),
+    queryPeriod: sentinelPeriod(Math.max(periodMs, freqMs ?? 0, 300_000)),
+    triggerThreshold,
+    entityMappings: entity,
+  });
+  return { text: text + '\n', artifacts: [{ path: ANALYTIC_RULE, content: artifact }] };
+}
+
+/** Language-service errors of an emitted query against the bundled schemas. */
+export function checkSentinel(text: string): Diagnostic[] {
+  return kustoErrors(text, [...bundledSchemas().values()]).map((d) => ({
+    severity: 'error' as const,
+    code: d.code,
+    message: d.message,
+    offset: d.start,
+    span: { start: d.start, end: d.start + d.length },
+  }));
+}
+
+export const sentinelTarget: Target = {
+  name: 'sentinel',
+  aliases: ['kusto'],
+  title: 'Microsoft Sentinel (Kusto)',
+  outDir: 'sentinel',
+  extension: '.kql',
+  translate,
+  check: checkSentinel,
+  bundle: (entries) =>
+    entries.flatMap((e) => {
+      const a = e.translation.artifacts?.find((x) => x.path === ANALYTIC_RULE);
+      return a ? [{ path: `${e.stem}.yaml`, content: a.content }] : [];
+    }),
+};
