@@ -7,6 +7,7 @@ import type { Node } from '../../kql/ast.js';
 import type { Atom, AtomTable, ValueTheory } from './atoms.js';
 import { type Bdd, FALSE, TRUE, type Ref } from './bdd.js';
 import { anyValue, witness } from './theory.js';
+import { matchesString } from './strings.js';
 import { buildDocument } from '../doc.js';
 import type { EcsEvent } from '../types.js';
 
@@ -73,6 +74,20 @@ export function fieldsOf(table: AtomTable): Map<string, FieldState> {
 
 const th = (a: Atom): ValueTheory => a.theory!;
 
+/**
+ * Cheap necessary condition for P ⊆ Q on strings: two members of P (every * empty, every * a
+ * character no pattern uses) must be in Q. Saves the automaton search for almost every pair.
+ */
+function maybeSubset(p: ValueTheory, q: ValueTheory): boolean {
+  if (p.kind !== 'string' || q.kind !== 'string') return true;
+  const pp = p.pred;
+  if (pp.kind === 'eq') return matchesString(q.pred, pp.value);
+  if (pp.kind !== 'wildcard') return true;
+  return (
+    matchesString(q.pred, pp.chunks.join('')) && matchesString(q.pred, pp.chunks.join('\u0001'))
+  );
+}
+
 /** Structural lemmas: value ⇒ exists; P ⊆ Q ⇒ (p ⇒ q); empty P ⇒ ¬p; every value has a witness. */
 export function structuralLemmas(ctx: Ctx, fields: Map<string, FieldState>): Ref {
   const { bdd } = ctx;
@@ -104,6 +119,7 @@ export function structuralLemmas(ctx: Ctx, fields: Map<string, FieldState>): Ref
           tb.pred.kind === 'eq'
         )
           continue;
+        if (!maybeSubset(ta, tb)) continue;
         if (witness(ta, [tb]) === null)
           d = bdd.and(d, bdd.implies(bdd.variable(a.id), bdd.variable(b.id)));
       }

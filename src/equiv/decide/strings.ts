@@ -132,6 +132,36 @@ function patternTokens(p: StringPred & { kind: 'eq' | 'wildcard' }): number[] {
   return out;
 }
 
+/** One automaton for "equal to one of these literals": a trie (state = node index). */
+function trieAuto(words: readonly string[]): Auto<number> {
+  const next: Map<number, number>[] = [new Map()];
+  const final: boolean[] = [false];
+  const chars = new Set<number>();
+  for (const w of words) {
+    let node = 0;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      chars.add(c);
+      let to = next[node].get(c);
+      if (to === undefined) {
+        to = next.length;
+        next.push(new Map());
+        final.push(false);
+        next[node].set(c, to);
+      }
+      node = to;
+    }
+    final[node] = true;
+  }
+  return {
+    start: 0,
+    step: (s, c) => next[s].get(c) ?? null,
+    accepts: (s) => final[s],
+    key: (s) => String(s),
+    chars: [...chars],
+  };
+}
+
 function toAuto(p: StringPred): Auto<unknown> {
   const a = p.kind === 'range' ? rangeAuto(p.op, p.bound) : patternAuto(patternTokens(p));
   return a as unknown as Auto<unknown>;
@@ -187,8 +217,21 @@ export function findWitness(
     if (target.value.length > maxLen) return null;
     return excluded.some((e) => matchesString(e, target.value)) ? null : target.value;
   }
+  // Fast path: the target's natural members (stars empty, or one filler character), checked
+  // directly. Exact, because each candidate is tested; the search below stays complete.
+  if (target.kind === 'wildcard') {
+    for (const fill of ['', 'x', '_', '0', 'Q', '\u0001']) {
+      const cand = target.chunks.join(fill);
+      if (cand.length <= maxLen && !excluded.some((e) => matchesString(e, cand))) return cand;
+    }
+  }
   const t = toAuto(target);
-  const bs = excluded.map(toAuto);
+  // Excluded literals become one trie; patterns and ranges one automaton each.
+  const literals = excluded
+    .filter((e) => e.kind === 'eq')
+    .map((e) => (e as { value: string }).value);
+  const bs = excluded.filter((e) => e.kind !== 'eq').map(toAuto);
+  if (literals.length > 0) bs.push(trieAuto(literals) as unknown as Auto<unknown>);
   // Alphabet: mentioned characters, their neighbours, and a readable filler first.
   const seen = new Set<number>();
   for (const a of [t, ...bs]) for (const c of a.chars) seen.add(c);

@@ -1,0 +1,412 @@
+/**
+ * `verify`: run a source rule and its translations over the same events and report every
+ * disagreement — with the smallest event that shows it, the clause responsible, and whether a
+ * diagnostic of the translation had declared that kind of difference.
+ *
+ * - Events: the rule's generated boundary events (seeded) plus the user's, all ECS documents.
+ *   Generated events are stamped inside the rule window (on `@timestamp` and `event.ingested`).
+ * - Native side: the rule engine's query matches in the window (new_terms / threshold rules are
+ *   compared on their query part: the translation of the same rule as a `query` rule).
+ * - Target side: the translation run by the target's interpreter (`interpreters.ts`).
+ * - A disagreement is *wider* (the target selects an event the source does not) or *narrower*; it
+ *   is declared when a translation diagnostic has that effect (or `unsupported`, or the verdict
+ *   `different`).
+ * - The responsible clause: starting from the whole query, descend into the child subquery whose
+ *   own translation still disagrees with the native evaluator on the event, down to a leaf.
+ * - The smallest event: fields are removed one by one while the disagreement persists.
+ */
+import type { Node } from '../kql/ast.js';
+import type { Rule } from '../rules/model.js';
+import type { Target } from '../../targets/core/target.js';
+import type { TranslateOptions } from '../../targets/core/target.js';
+import { translateRule } from '../../targets/core/translate.js';
+import type {
+  Effect,
+  TargetName,
+  Translation,
+  TranslationDiagnostic,
+  Verdict,
+} from '../../targets/types.js';
+import { runRuleSync } from '../engine/index.js';
+import { defaultSchema, type Schema } from '../schema/index.js';
+import { resolveDateMath } from '../time/index.js';
+import { format } from '../kql/print.js';
+import { generateEvents } from './generate/index.js';
+import { schemaFieldInfo } from './native.js';
+import { cloneDoc, setPath } from './doc.js';
+import { interpreterFor, InterpreterError } from './interpreters.js';
+import type { EcsEvent, TargetInterpreter } from './types.js';
+
+export interface VerifyOptions {
+  targets: readonly Target[];
+  /** Pinned execution time. */
+  now: Date;
+  seed?: number;
+  /** The user's ECS events (compared in addition to the generated ones). */
+  events?: readonly EcsEvent[];
+  schema?: Schema;
+  translate?: TranslateOptions;
+  /** Interpreter lookup (default: siemc's own). */
+  interpreters?: (t: TargetName) => TargetInterpreter | undefined;
+  /** Cap on generated events per rule. */
+  maxEvents?: number;
+  /** Disagreements reported per target (the smallest first). Default 3. */
+  maxReported?: number;
+}
+
+export interface Disagreement {
+  /** The (minimised) event. */
+  event: EcsEvent;
+  /** Why the event was generated (or `user event #n`). */
+  origin: string;
+  native: boolean;
+  target: boolean;
+  /** wider: the translation selects an event the source rule does not; narrower: the reverse. */
+  kind: 'wider' | 'narrower';
+  /** The smallest sub-query whose translation still disagrees (KQL text). */
+  clause: string;
+  declared: boolean;
+  /** Codes of the diagnostics that declared it. */
+  declaredBy: string[];
+}
+
+export type TargetStatus = 'exact' | 'declared' | 'undeclared' | 'skipped';
+
+export interface TargetReport {
+  target: TargetName;
+  status: TargetStatus;
+  verdict: Verdict;
+  /** Events compared, and how many disagree (all kinds). */
+  compared: number;
+  disagreeing: number;
+  disagreements: Disagreement[];
+  diagnostics: TranslationDiagnostic[];
+  note?: string;
+}
+
+export interface RuleReport {
+  rule: string;
+  name: string;
+  file: string;
+  type: string;
+  events: number;
+  targets: TargetReport[];
+  note?: string;
+}
+
+function declaring(
+  diags: readonly TranslationDiagnostic[],
+  kind: 'wider' | 'narrower',
+  verdict: Verdict,
+): string[] {
+  const ok = (e: Effect) => e === kind || e === 'unsupported';
+  const codes = diags.filter((d) => ok(d.effect)).map((d) => d.code);
+  if (codes.length === 0 && (verdict === 'different' || verdict === kind))
+    return [`verdict:${verdict}`];
+  return [...new Set(codes)];
+}
+
+/** Timestamp for generated events: the middle of the rule window, whole seconds. */
+function windowStamp(rule: Rule, now: Date): string {
+  let start = now.getTime() - 6 * 60_000;
+  try {
+    start = resolveDateMath(rule.from, now).getTime();
+  } catch {
+    /* a bad `from` is the loader's business; keep the default */
+  }
+  const mid = Math.floor((start + now.getTime()) / 2 / 1000) * 1000;
+  return new Date(mid).toISOString();
+}
+
+function stamp(doc: EcsEvent, ts: string, rule: Rule): EcsEvent {
+  const d = cloneDoc(doc);
+  const paths = new Set(leafPaths(d));
+  for (const p of ['@timestamp', 'event.ingested', rule.timestampOverride]) {
+    // A rule that constrains a time field keeps the generated value.
+    if (p && !paths.has(p)) setPath(d, p, ts);
+  }
+  return d;
+}
+
+/** The rule as a plain query rule (same query, same window). */
+function asQueryRule(rule: Rule, ast: Node): Rule {
+  const { newTerms: _n, threshold: _t, ...rest } = rule;
+  return { ...rest, type: 'query', ast };
+}
+
+interface RunCtx {
+  rule: Rule;
+  target: Target;
+  interp: TargetInterpreter;
+  opts: VerifyOptions;
+  schema: Schema;
+}
+
+/** Does the native engine match each event (inside the window)? */
+function nativeMatches(ctx: RunCtx, ast: Node, events: readonly EcsEvent[]): boolean[] {
+  const rule = asQueryRule(ctx.rule, ast);
+  const res = runRuleSync(
+    rule,
+    events.map((doc, i) => ({ doc, file: '<verify>', line: i + 1 })),
+    { now: ctx.opts.now, schema: ctx.schema, collectMatches: true },
+  );
+  const out = events.map(() => false);
+  for (const m of res.matches) out[m.line - 1] = true;
+  return out;
+}
+
+function translationOf(ctx: RunCtx, ast: Node): Translation {
+  return translateRule(asQueryRule(ctx.rule, ast), ctx.target, ctx.opts.translate);
+}
+
+function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]): boolean[] {
+  const run = ctx.interp.run(tr, events, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
+  const out = events.map(() => false);
+  for (const i of run.matches) out[i] = true;
+  return out;
+}
+
+/** Does the translation of `ast` disagree with the native evaluator on `doc`? */
+function disagreesOn(ctx: RunCtx, ast: Node, doc: EcsEvent): boolean {
+  const tr = translationOf(ctx, ast);
+  if (tr.verdict === 'unsupported' || tr.text === '') return false;
+  try {
+    return nativeMatches(ctx, ast, [doc])[0] !== targetMatches(ctx, tr, [doc])[0];
+  } catch (e) {
+    if (e instanceof InterpreterError) return false;
+    throw e;
+  }
+}
+
+function children(n: Node): Node[] {
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return n.children;
+    case 'not':
+      return [n.child];
+    default:
+      return [];
+  }
+}
+
+/** Smallest sub-query whose own translation still disagrees on the event. */
+function responsibleClause(ctx: RunCtx, doc: EcsEvent): string {
+  let cur = ctx.rule.ast!;
+  for (let depth = 0; depth < 64; depth++) {
+    const next = children(cur).find((c) => disagreesOn(ctx, c, doc));
+    if (!next) break;
+    cur = next;
+  }
+  return format(cur);
+}
+
+function leafPaths(doc: unknown, prefix = ''): string[] {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return prefix ? [prefix] : [];
+  return Object.entries(doc as Record<string, unknown>).flatMap(([k, v]) =>
+    leafPaths(v, prefix ? `${prefix}.${k}` : k),
+  );
+}
+
+function without(doc: EcsEvent, path: string): EcsEvent {
+  const d = cloneDoc(doc);
+  const parts = path.split('.');
+  const chain: Record<string, unknown>[] = [d];
+  for (let i = 0; i < parts.length - 1; i++)
+    chain.push(chain[i][parts[i]] as Record<string, unknown>);
+  delete chain[parts.length - 1][parts[parts.length - 1]];
+  // Drop objects left empty.
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (Object.keys(chain[i + 1]).length === 0) delete chain[i][parts[i]];
+  }
+  return d;
+}
+
+/** Remove fields one at a time while the same disagreement remains (window timestamps stay). */
+function minimiseEvent(ctx: RunCtx, tr: Translation, doc: EcsEvent, native: boolean): EcsEvent {
+  let cur = doc;
+  const keep = new Set([
+    '@timestamp',
+    'event.ingested',
+    ctx.rule.timestampOverride ?? '@timestamp',
+  ]);
+  for (const path of leafPaths(doc)) {
+    if (keep.has(path)) continue;
+    const cand = without(cur, path);
+    const n = nativeMatches(ctx, ctx.rule.ast!, [cand])[0];
+    const t = targetMatches(ctx, tr, [cand])[0];
+    if (n === native && t !== native) cur = cand;
+  }
+  return cur;
+}
+
+function verifyTarget(
+  ctx: RunCtx,
+  events: readonly { doc: EcsEvent; origin: string }[],
+): TargetReport {
+  const base = {
+    target: ctx.target.name,
+    compared: 0,
+    disagreeing: 0,
+    disagreements: [] as Disagreement[],
+  };
+  const tr = translationOf(ctx, ctx.rule.ast!);
+  const skipped = (note: string): TargetReport => ({
+    ...base,
+    status: 'skipped',
+    verdict: tr.verdict,
+    diagnostics: tr.diagnostics,
+    note,
+  });
+  if (tr.verdict === 'unsupported' || tr.text === '') {
+    return skipped('the translation is unsupported (declared): nothing to run');
+  }
+  if (ctx.rule.type !== 'query' && ctx.rule.type !== 'new_terms' && ctx.rule.type !== 'threshold') {
+    return skipped(`rule type ${ctx.rule.type} is not verified`);
+  }
+  const docs = events.map((e) => e.doc);
+  let nat: boolean[];
+  let tgt: boolean[];
+  try {
+    nat = nativeMatches(ctx, ctx.rule.ast!, docs);
+    tgt = targetMatches(ctx, tr, docs);
+  } catch (e) {
+    if (e instanceof InterpreterError) return skipped(e.message);
+    throw e;
+  }
+  const bad: number[] = [];
+  nat.forEach((n, i) => {
+    if (n !== tgt[i]) bad.push(i);
+  });
+  const order = bad.sort(
+    (a, b) => JSON.stringify(docs[a]).length - JSON.stringify(docs[b]).length || a - b,
+  );
+  // One report per kind first (the smallest of each), then the next smallest.
+  const pickedKinds = new Set<string>();
+  const picked: number[] = [];
+  for (const i of order) {
+    const k = nat[i] ? 'narrower' : 'wider';
+    if (!pickedKinds.has(k)) {
+      pickedKinds.add(k);
+      picked.push(i);
+    }
+  }
+  for (const i of order)
+    if (picked.length < (ctx.opts.maxReported ?? 3) && !picked.includes(i)) picked.push(i);
+  const disagreements = picked.map((i): Disagreement => {
+    const kind = nat[i] ? 'narrower' : 'wider';
+    const event = minimiseEvent(ctx, tr, docs[i], nat[i]);
+    const by = declaring(tr.diagnostics, kind, tr.verdict);
+    return {
+      event,
+      origin: events[i].origin,
+      native: nat[i],
+      target: tgt[i],
+      kind,
+      clause: responsibleClause(ctx, event),
+      declared: by.length > 0,
+      declaredBy: by,
+    };
+  });
+  // Every disagreeing event counts, not only the reported ones.
+  const undeclared = bad.some(
+    (i) => declaring(tr.diagnostics, nat[i] ? 'narrower' : 'wider', tr.verdict).length === 0,
+  );
+  const status: TargetStatus = bad.length === 0 ? 'exact' : undeclared ? 'undeclared' : 'declared';
+  const note =
+    ctx.rule.type === 'query'
+      ? undefined
+      : `${ctx.rule.type}: the query part is compared; history / grouping are not executed here`;
+  return {
+    ...base,
+    compared: docs.length,
+    disagreeing: bad.length,
+    disagreements,
+    status,
+    verdict: tr.verdict,
+    diagnostics: tr.diagnostics,
+    note,
+  };
+}
+
+/** Verify one rule against the given targets. */
+export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
+  const schema = opts.schema ?? defaultSchema();
+  const report: RuleReport = {
+    rule: rule.id,
+    name: rule.name,
+    file: rule.source.file,
+    type: String(rule.type),
+    events: 0,
+    targets: [],
+  };
+  if (!rule.ast) {
+    report.note = 'no parsed KQL query: nothing to verify';
+    return report;
+  }
+  const ts = windowStamp(rule, opts.now);
+  const generated = generateEvents([rule.ast], {
+    seed: opts.seed ?? 1,
+    fieldInfo: schemaFieldInfo(schema),
+    now: opts.now,
+    maxEvents: opts.maxEvents ?? 300,
+  });
+  const events = [
+    ...generated.map((g) => ({ doc: stamp(g.doc, ts, rule), origin: g.why })),
+    ...(opts.events ?? []).map((doc, i) => ({ doc, origin: `user event #${i + 1}` })),
+  ];
+  report.events = events.length;
+  const lookup = opts.interpreters ?? interpreterFor;
+  for (const target of opts.targets) {
+    const interp = lookup(target.name);
+    if (!interp) {
+      report.targets.push({
+        target: target.name,
+        status: 'skipped',
+        verdict: 'exact',
+        compared: 0,
+        disagreeing: 0,
+        disagreements: [],
+        diagnostics: [],
+        note: `no interpreter for ${target.name} yet`,
+      });
+      continue;
+    }
+    report.targets.push(verifyTarget({ rule, target, interp, opts, schema }, events));
+  }
+  return report;
+}
+
+/** Totals over rules: per target and overall. */
+export interface VerifyTotals {
+  rules: number;
+  exact: number;
+  declared: number;
+  undeclared: number;
+  skipped: number;
+  perTarget: Record<string, Record<TargetStatus, number>>;
+}
+
+/** A rule is undeclared if any target is; declared if any is (and none undeclared); exact if all compared targets are. */
+export function totals(reports: readonly RuleReport[]): VerifyTotals {
+  const t: VerifyTotals = {
+    rules: reports.length,
+    exact: 0,
+    declared: 0,
+    undeclared: 0,
+    skipped: 0,
+    perTarget: {},
+  };
+  for (const r of reports) {
+    const st = r.targets.map((x) => x.status);
+    for (const x of r.targets) {
+      t.perTarget[x.target] ??= { exact: 0, declared: 0, undeclared: 0, skipped: 0 };
+      t.perTarget[x.target][x.status]++;
+    }
+    if (st.includes('undeclared')) t.undeclared++;
+    else if (st.includes('declared')) t.declared++;
+    else if (st.includes('exact')) t.exact++;
+    else t.skipped++;
+  }
+  return t;
+}
