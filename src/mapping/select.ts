@@ -1,6 +1,7 @@
 /**
- * Choosing a mapping profile for a rule: `--mapping` wins; else the bundled profile that serves
- * the most of the rule's index patterns; else the pass-through `ecs` profile.
+ * Choosing a mapping profile for a rule: `--mapping` wins; else a bundled profile that serves
+ * every one of the rule's index patterns (a rule that also reads other indexes would lose those
+ * events under a profile that routes to one source); else the pass-through `ecs` profile.
  */
 import type { Rule } from '../rules/model.js';
 import { loadBuiltinMapping, loadBuiltinMappings, loadMapping } from './load.js';
@@ -54,7 +55,7 @@ export function selectProfile(rule: Pick<Rule, 'index'>, opts: SelectOptions = {
   for (const profile of candidates) {
     if (profile.serves.length === 0) continue;
     const matched = rule.index.filter((idx) => profile.serves.some((p) => servesPattern(p, idx)));
-    if (matched.length === 0) continue;
+    if (matched.length === 0 || matched.length < rule.index.length) continue;
     if (!best || matched.length > (best.matched?.length ?? 0))
       best = { profile, reason: 'index', matched };
   }

@@ -93,7 +93,7 @@ export function convertBatch(
         items.push({ ...base, status: 'failed' });
       } else if (!isSupportedRule(rule)) {
         items.push({ ...base, rule, ruleId: rule.id, ruleName: rule.name, status: 'skipped' });
-      } else if (!rule.ast || loadErrors.length > 0) {
+      } else if (loadErrors.length > 0) {
         items.push({ ...base, rule, ruleId: rule.id, ruleName: rule.name, status: 'failed' });
       } else {
         const translation = translateRule(rule, target, opts);

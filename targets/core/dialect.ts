@@ -16,7 +16,7 @@ export interface BoolSyntax {
   or: string;
   not: string;
   precedence: { or: number; and: number; not: number };
-  /** Parenthesise every compound child of a boolean operator, whatever the precedence. */
+  /** Parenthesise every compound child of a binary operator, whatever the precedence (a `not` child only when `not` binds looser). */
   alwaysGroup: boolean;
   open: string;
   close: string;
@@ -72,6 +72,11 @@ export function operand<C>(n: LNode, d: Dialect<C>, c: C, parent: number): strin
   return e.text;
 }
 
+/** A `not` child needs no group under `alwaysGroup` when `not` binds tighter than the parent. */
+function notBindsTighter<C>(k: LNode, d: Dialect<C>, parent: number): boolean {
+  return k.kind === 'not' && d.bool.precedence.not > parent;
+}
+
 /** Join operands with a binary operator, grouping children as precedence requires. */
 export function joinBool<C>(op: 'and' | 'or', children: LNode[], d: Dialect<C>, c: C): Emitted {
   const prec = d.bool.precedence[op];
@@ -79,7 +84,12 @@ export function joinBool<C>(op: 'and' | 'or', children: LNode[], d: Dialect<C>, 
     const e = emit(k, d, c);
     const compound = e.prec < ATOM;
     // same operator nested (not flattened) needs no parentheses unless alwaysGroup
-    if (compound && (d.bool.alwaysGroup || e.prec < prec || (e.prec === prec && k.kind !== op))) {
+    if (
+      compound &&
+      ((d.bool.alwaysGroup && !notBindsTighter(k, d, prec)) ||
+        e.prec < prec ||
+        (e.prec === prec && k.kind !== op))
+    ) {
       return `${d.bool.open}${e.text}${d.bool.close}`;
     }
     return e.text;

@@ -128,6 +128,9 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (n.kind === 'range') return n.numeric && !f.item?.pair ? 'exact' : 'none';
     if (f.item?.pair) return 'superset';
     if (n.kind === 'exists') return 'exact';
+    // Splunk does not extract empty values, and `f=""` matches nothing in search
+    if (atomTexts(n).some((t) => t === '') && !(n.kind === 'match' && n.pattern.kind !== 'eq'))
+      return 'none';
     const { star, cased } = caseAndStarSafe(atomTexts(n), mode);
     return star || cased ? 'superset' : 'exact';
   };

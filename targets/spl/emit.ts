@@ -116,6 +116,17 @@ function declareAtoms(n: LNode, ctx: TargetContext, negated: boolean): void {
         message: `${f.source}:* also matches an empty string in Elastic; Splunk does not extract empty values, so such events are missed`,
       });
     }
+    const emptyEq =
+      (n.kind === 'match' && n.pattern.kind === 'eq' && n.pattern.text === '') ||
+      (n.kind === 'in' && n.values.some((v) => v.text === ''));
+    if (emptyEq) {
+      ctx.diags.add({
+        code: 'SPL-EMPTY-VALUE',
+        effect: flipEffect('narrower', negated),
+        span: at,
+        message: `${f.source}:"" matches an empty string in Elastic; Splunk does not extract empty values, so it cannot match`,
+      });
+    }
     if (ctx.options.case === 'loose' && !f.wildcard) {
       const texts =
         n.kind === 'match' && n.pattern.kind !== 'cidr'

@@ -19,3 +19,4 @@ export {
 export { evalSearch, searchValueMatches } from './search.js';
 export { evalExpr, SplRuntimeError, type EvalValue } from './evaluate.js';
 export { resolveRelativeTime, SplTimeError } from './time.js';
+export { splInterpreter } from './adapter.js';

@@ -20,6 +20,10 @@ export interface SplRunOptions {
   /** "now" for time modifiers and now(), epoch milliseconds. */
   now: number;
   lookups?: Record<string, LookupTable>;
+  /** Treat time modifiers as always true (compare query logic without windows). */
+  ignoreTime?: boolean;
+  /** Stop before the first `stats` (the per-event part of a new_terms / threshold search). */
+  queryOnly?: boolean;
 }
 
 export interface SplRunResult {
@@ -221,9 +225,12 @@ function runCommand(cmd: Command, rows: SplEvent[], env: EvalEnv, opts: SplRunOp
 
 /** Run a parsed pipeline. */
 export function runPipeline(p: Pipeline, events: SplEvent[], opts: SplRunOptions): SplRunResult {
-  const env: EvalEnv = { nowMs: opts.now, cache: new Map() };
+  const env: EvalEnv = { nowMs: opts.now, cache: new Map(), ignoreTime: opts.ignoreTime };
   let rows = events;
-  for (const cmd of p.commands) rows = runCommand(cmd, rows, env, opts);
+  for (const cmd of p.commands) {
+    if (opts.queryOnly && cmd.kind === 'stats') break;
+    rows = runCommand(cmd, rows, env, opts);
+  }
   return { rows };
 }
 

@@ -17,6 +17,8 @@ import { resolveRelativeTime } from './time.js';
 
 export interface SearchEnv {
   nowMs: number;
+  /** Time modifiers always hold (query logic only). */
+  ignoreTime?: boolean;
 }
 
 const reCache = new Map<string, RegExp>();
@@ -85,6 +87,7 @@ export function evalSearch(e: SearchExpr, ev: SplEvent, env: SearchEnv): boolean
       return vals.some((v) => e.values.some((p) => searchValueMatches(v, p.text)));
     }
     case 'time': {
+      if (env.ignoreTime) return true;
       const bound = resolveRelativeTime(e.value, env.nowMs) / 1000;
       const field = e.name.startsWith('_index') ? '_indextime' : '_time';
       const t = Number(ev[field]?.[0]);
