@@ -42,9 +42,25 @@ export function relocateQueryDiagnostic(d: Diagnostic, rule: Rule): Diagnostic {
   return locate(out, text);
 }
 
+/** Longer queries are refused (the longest Elastic rule query is under 10,000 characters). */
+export const MAX_QUERY_CHARS = 1_000_000;
+
 export function ruleAst(rule: Rule): RuleAstResult {
   const diagnostics: Diagnostic[] = [];
   if (rule.query === undefined) return { ast: null, queryAst: null, diagnostics };
+  if (rule.query.length > MAX_QUERY_CHARS) {
+    const d: Diagnostic = {
+      severity: 'error',
+      code: RuleCode.QUERY_TOO_LONG,
+      message: `the query is too long to compile (${rule.query.length} characters; the limit is ${MAX_QUERY_CHARS})`,
+      file: rule.source.file,
+      offset: rule.source.fieldOffsets?.query ?? rule.source.ruleOffset ?? 0,
+      hint: 'split the rule, or move long value lists into a Kibana value list',
+    };
+    if (rule.id) d.rule = rule.id;
+    diagnostics.push(rule.source.text !== undefined ? locate(d, rule.source.text) : d);
+    return { ast: null, queryAst: null, diagnostics };
+  }
   const parsed = parse(rule.query);
   for (const d of parsed.diagnostics) diagnostics.push(relocateQueryDiagnostic(d, rule));
   const queryAst = parsed.ast;

@@ -32,6 +32,7 @@ export const RuleCode = {
   NO_RULES: 'RULE031',
   MISSING_FIELD: 'RULE032',
   UNKNOWN_LANGUAGE: 'RULE033',
+  QUERY_TOO_LONG: 'RULE034',
 } as const;
 
 export type RuleCodeValue = (typeof RuleCode)[keyof typeof RuleCode];

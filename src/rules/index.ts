@@ -12,7 +12,7 @@ export {
   MAX_RULE_FILE_BYTES,
 } from './load.js';
 export type { LoadOptions, PathsIO, PathsOptions } from './load.js';
-export { ruleAst, relocateQueryDiagnostic, queryToFileOffset } from './ast.js';
+export { ruleAst, relocateQueryDiagnostic, queryToFileOffset, MAX_QUERY_CHARS } from './ast.js';
 export type { RuleAstResult } from './ast.js';
 export { validateRule, validateRules, findDuplicateIds } from './validate.js';
 export type { ValidateOptions } from './validate.js';
