@@ -1,0 +1,211 @@
+/** `siemc lint` and `siemc info`, run in-process. */
+import { describe, expect, it } from 'vitest';
+import { registerLint } from '../../src/cli/commands/lint.js';
+import { registerInfo } from '../../src/cli/commands/info.js';
+import { runCommand } from './run-cli.js';
+
+const REFERENCE =
+  '../shared/corpus/detection-rules/rules/integrations/o365/initial_access_identity_oauth_device_code_grant_unusual_source_asn.toml';
+const FIX = 'test/fixtures/rules';
+
+describe('siemc lint', () => {
+  it('lints the whole corpus folder: counts by type and language, no errors, time printed', async () => {
+    const r = await runCommand(registerLint, [
+      'lint',
+      '../shared/corpus/detection-rules',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary).toMatchObject({
+      files: 2068,
+      rules: 2068,
+      supported: 723,
+      supportedByType: { query: 454, new_terms: 241, threshold: 28 },
+      unsupported: 1345,
+      unsupportedByTypeAndLanguage: {
+        'eql/eql': 1024,
+        'esql/esql': 209,
+        'machine_learning/(none)': 106,
+        'threat_match/kuery': 6,
+      },
+      byLanguage: { kuery: 729, eql: 1024, esql: 209, '(none)': 106 },
+      unsupportedFilters: 17,
+      errors: 0,
+    });
+    expect(out.summary.seconds).toBeGreaterThan(0);
+    expect(out.rules).toHaveLength(2068);
+    expect(out.diagnostics.filter((d: { code: string }) => d.code === 'RULE012')).toHaveLength(
+      1345,
+    );
+  });
+
+  it('prints file:line:col severity code message, source line and caret, and a summary line', async () => {
+    const r = await runCommand(registerLint, ['lint', `${FIX}/bad-query-ml-basic.toml`]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^test\/fixtures\/rules\/bad-query-ml-basic\.toml:20:12 error KQL\d+ /,
+    );
+    expect(lines[1]).toBe('    user.name: (alice or))');
+    expect(lines[2]).toBe('             ^');
+    expect(lines.at(-2)).toMatch(
+      /^1 file, 1 rule; 1 supported \(query 1\), 0 clean; 0 unsupported; 1 error, 0 warnings, 0 notes; \d+\.\d\d s$/,
+    );
+  });
+
+  it('unsupported rules are warnings (exit 0) unless --strict (exit 1)', async () => {
+    const plain = await runCommand(registerLint, ['lint', `${FIX}/kibana-export.ndjson`]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(
+      /kibana-export\.ndjson:3:\d+ warning RULE012 unsupported rule type 'eql' \(language eql\)/,
+    );
+    const strict = await runCommand(registerLint, [
+      'lint',
+      '--strict',
+      `${FIX}/kibana-export.ndjson`,
+    ]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/error RULE012/);
+  });
+
+  it('lints the shared cases: the validation-error and parse-error cases fail', async () => {
+    const r = await runCommand(registerLint, ['lint', '../shared/cases', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    const bad = [
+      ...new Set(
+        out.diagnostics
+          .filter((d: { severity: string }) => d.severity === 'error')
+          .map((d: { file: string }) => d.file),
+      ),
+    ].sort();
+    expect(bad).toEqual([
+      '../shared/cases/new-terms-history-window-order.yaml',
+      '../shared/cases/parse-or-needs-trailing-space.yaml',
+      '../shared/cases/parse-quoted-trailing-backslash.yaml',
+    ]);
+  });
+
+  it('reads stdin, uses colours only on a TTY without NO_COLOR, and shows a progress bar only on a TTY', async () => {
+    const stdin = 'process.name: cmd.exe and )';
+    const plain = await runCommand(registerLint, ['lint', '-'], { stdin });
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toMatch(/^<stdin>:1:27 error /);
+    expect(plain.stdout).not.toContain('\x1b[');
+    const tty = await runCommand(registerLint, ['lint', '-'], { stdin, isTTY: true });
+    expect(tty.stdout).toContain('\x1b[31merror\x1b[0m');
+    const noColor = await runCommand(registerLint, ['lint', '-'], {
+      stdin,
+      isTTY: true,
+      env: { NO_COLOR: '1' },
+    });
+    expect(noColor.stdout).not.toContain('\x1b[');
+    expect(plain.stderr).toBe('');
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await runCommand(registerLint, ['lint'])).code).toBe(2);
+    expect((await runCommand(registerLint, ['lint', '--format', 'xml', REFERENCE])).code).toBe(2);
+    expect((await runCommand(registerLint, ['lint', '--now', 'tomorrow', REFERENCE])).code).toBe(2);
+  });
+
+  it('a missing file is an error, exit 1', async () => {
+    const r = await runCommand(registerLint, ['lint', 'nope.toml']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^nope\.toml:1:1 error RULE001 cannot read: no such file or directory/,
+    );
+  });
+});
+
+describe('siemc info', () => {
+  it('shows the normalized reference rule with absolute windows and fields used (JSON)', async () => {
+    const r = await runCommand(registerInfo, [
+      'info',
+      REFERENCE,
+      '--now',
+      '2026-06-02T10:00:00Z',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info).toMatchObject({
+      id: 'ed2461e1-d6bf-4550-87b9-c008d6ac15f4',
+      type: 'new_terms',
+      supported: true,
+      newTerms: { fields: ['o365.audit.UserId', 'source.as.number'], historyWindowStart: 'now-7d' },
+      windows: {
+        now: '2026-06-02T10:00:00.000Z',
+        from: { expr: 'now-9m', time: '2026-06-02T09:51:00.000Z' },
+        to: { expr: 'now', time: '2026-06-02T10:00:00.000Z' },
+        interval: { expr: '5m', ms: 300000 },
+        additionalLookback: '4m',
+        history: {
+          expr: 'now-7d',
+          start: '2026-05-26T10:00:00.000Z',
+          end: '2026-06-02T09:51:00.000Z',
+        },
+      },
+      fields: {
+        query: [
+          'event.dataset',
+          'o365.audit.ExtendedProperties.RequestType',
+          'o365.audit.Actor.Type',
+          'o365.audit.ApplicationId',
+          'o365.audit.Target.ID',
+          'o365.audit.DeviceProperties.Value',
+        ],
+        freeText: false,
+        rule: ['o365.audit.UserId', 'source.as.number', 'event.ingested'],
+      },
+    });
+    expect(info.ast.and).toHaveLength(6);
+    expect(info.metadata.note).toBeUndefined();
+  });
+
+  it('prints readable text', async () => {
+    const r = await runCommand(registerInfo, ['info', REFERENCE, '--now', '2026-06-02T10:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'window:             2026-06-02T09:51:00.000Z .. 2026-06-02T10:00:00.000Z  (from now-9m to now)',
+    );
+    expect(r.stdout).toContain(
+      'history window:     2026-05-26T10:00:00.000Z .. 2026-06-02T09:51:00.000Z  (history_window_start now-7d)',
+    );
+    expect(r.stdout).toContain('new terms fields:   o365.audit.UserId, source.as.number');
+  });
+
+  it('threshold rule from an export, picked by --id', async () => {
+    const r = await runCommand(registerInfo, [
+      'info',
+      `${FIX}/kibana-export.ndjson`,
+      '--id',
+      'c7e1d2b3-4a5f-4e6d-8c7b-9a0b1c2d3e02',
+      '--now',
+      '2024-06-01T12:00:00Z',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'threshold:          count >= 25 by source.ip, distinct user.name >= 5',
+    );
+    expect(r.stdout).toContain(
+      'window:             2024-06-01T11:45:00.000Z .. 2024-06-01T12:00:00.000Z',
+    );
+    const missing = await runCommand(registerInfo, [
+      'info',
+      `${FIX}/kibana-export.ndjson`,
+      '--id',
+      'nope',
+    ]);
+    expect(missing.code).toBe(1);
+  });
+
+  it('an unreadable rule exits 1 with its diagnostic', async () => {
+    const r = await runCommand(registerInfo, ['info', '-'], { stdin: '' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('RULE005 empty file');
+  });
+});
