@@ -4,6 +4,7 @@
  */
 import type { Rule } from '../../src/rules/model.js';
 import { selectProfile } from '../../src/mapping/select.js';
+import { ruleAst } from '../../src/rules/ast.js';
 import type { Translation } from '../types.js';
 import { DiagnosticsCollector, TraceRecorder } from './diagnostics.js';
 import type { LNode } from './ir.js';
@@ -54,12 +55,23 @@ export function translateRule(
     diags.unsupported(undefined, 'RULE-LANGUAGE', `rule language '${rule.language}' is not KQL`);
     return done('');
   }
-  if (!rule.ast) {
-    diags.unsupported(
-      undefined,
-      'RULE-NO-QUERY',
-      'the rule has no parsed KQL query (see the loader diagnostics)',
-    );
+  let ast = rule.ast;
+  if (!ast && rule.query !== undefined) {
+    // loaders normally attach the AST; parse here for rules built without it
+    const r = ruleAst(rule);
+    if (r.ast) ast = r.ast;
+    else {
+      const first = r.diagnostics.find((d) => d.severity === 'error');
+      diags.unsupported(
+        first?.span,
+        'RULE-QUERY',
+        `the rule's query cannot be translated: ${first?.message ?? 'its filters cannot be expressed in KQL'}`,
+      );
+      return done('');
+    }
+  }
+  if (!ast) {
+    diags.unsupported(undefined, 'RULE-NO-QUERY', 'the rule has no KQL query');
     return done('');
   }
   if (choice.reason === 'index') {
@@ -71,7 +83,7 @@ export function translateRule(
   }
   const ctx: TargetContext = {
     rule,
-    ast: rule.ast,
+    ast,
     profile: choice.profile,
     choice,
     target: target.name,
