@@ -6,13 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { type CliIO, UsageError, processIO } from './io.js';
 import { registerParse } from './commands/parse.js';
 import { registerEquiv } from './commands/equiv.js';
+import { registerVerify } from './commands/verify.js';
 import { registerTest } from './commands/test.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerConvert } from './commands/convert.js';
 
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const commands: Register[] = [registerParse, registerEquiv, registerTest, registerBacktest, registerConvert];
+const commands: Register[] = [registerParse, registerEquiv, registerVerify, registerTest, registerBacktest, registerConvert];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;

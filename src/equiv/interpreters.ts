@@ -57,6 +57,7 @@ const kustoInterpreter: TargetInterpreter = {
 
 const sigmaInterpreter: TargetInterpreter = {
   target: 'sigma',
+  windowed: false,
   run(translation: Translation, events: readonly EcsEvent[]): InterpreterRun {
     let pred;
     try {

@@ -39,6 +39,11 @@ export interface InterpreterRun {
  */
 export interface TargetInterpreter {
   target: TargetName;
+  /**
+   * Does the translation carry the rule's time window? (Sigma rules do not: the deployment
+   * schedules them.) When false, the window-edge events are not compared.
+   */
+  windowed?: boolean;
   /** Turn ECS events into the records the target sees (identity for pass-through mappings). */
   transform?(
     events: readonly EcsEvent[],

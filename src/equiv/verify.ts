@@ -106,16 +106,40 @@ function declaring(
   return [...new Set(codes)];
 }
 
+function windowStart(rule: Rule, now: Date): number {
+  try {
+    return resolveDateMath(rule.from, now).getTime();
+  } catch {
+    return now.getTime() - 6 * 60_000; // a bad `from` is the loader's business
+  }
+}
+
 /** Timestamp for generated events: the middle of the rule window, whole seconds. */
 function windowStamp(rule: Rule, now: Date): string {
-  let start = now.getTime() - 6 * 60_000;
-  try {
-    start = resolveDateMath(rule.from, now).getTime();
-  } catch {
-    /* a bad `from` is the loader's business; keep the default */
-  }
-  const mid = Math.floor((start + now.getTime()) / 2 / 1000) * 1000;
+  const mid = Math.floor((windowStart(rule, now) + now.getTime()) / 2 / 1000) * 1000;
   return new Date(mid).toISOString();
+}
+
+/** Window edges (Elastic's window is inclusive at both ends): before, at and after each edge. */
+function windowEdges(rule: Rule, now: Date): { ts: string; why: string }[] {
+  const start = windowStart(rule, now);
+  const end = now.getTime();
+  const at = (ms: number, why: string) => ({ ts: new Date(ms).toISOString(), why });
+  return [
+    at(start - 1000, 'one second before the window start'),
+    at(start, 'exactly at the window start (inside)'),
+    at(start + 1000, 'one second after the window start'),
+    at(end, 'exactly at now (inside)'),
+    at(end + 1000, 'one second after now (not yet searchable)'),
+  ];
+}
+
+/** Set every window timestamp field of an event to `ts`. */
+function restamp(doc: EcsEvent, ts: string, rule: Rule): EcsEvent {
+  const d = cloneDoc(doc);
+  for (const p of ['@timestamp', 'event.ingested', rule.timestampOverride])
+    if (p) setPath(d, p, ts);
+  return d;
 }
 
 function stamp(doc: EcsEvent, ts: string, rule: Rule): EcsEvent {
@@ -148,7 +172,8 @@ function nativeMatches(ctx: RunCtx, ast: Node, events: readonly EcsEvent[]): boo
   const res = runRuleSync(
     rule,
     events.map((doc, i) => ({ doc, file: '<verify>', line: i + 1 })),
-    { now: ctx.opts.now, schema: ctx.schema, collectMatches: true },
+    // Translations always carry the rule window, so the source side always applies it too.
+    { now: ctx.opts.now, schema: ctx.schema, collectMatches: true, window: true },
   );
   const out = events.map(() => false);
   for (const m of res.matches) out[m.line - 1] = true;
@@ -240,10 +265,16 @@ function minimiseEvent(ctx: RunCtx, tr: Translation, doc: EcsEvent, native: bool
   return cur;
 }
 
+const TIME_EDGE = 'time: ';
+
 function verifyTarget(
   ctx: RunCtx,
-  events: readonly { doc: EcsEvent; origin: string }[],
+  allEvents: readonly { doc: EcsEvent; origin: string }[],
 ): TargetReport {
+  const events =
+    ctx.interp.windowed === false
+      ? allEvents.filter((e) => !e.origin.startsWith(TIME_EDGE))
+      : allEvents;
   const base = {
     target: ctx.target.name,
     compared: 0,
@@ -303,7 +334,9 @@ function verifyTarget(
       native: nat[i],
       target: tgt[i],
       kind,
-      clause: responsibleClause(ctx, event),
+      clause: events[i].origin.startsWith(TIME_EDGE)
+        ? `the rule window [${ctx.rule.from}, now] on ${ctx.rule.timestampOverride ?? '@timestamp'}`
+        : responsibleClause(ctx, event),
       declared: by.length > 0,
       declaredBy: by,
     };
@@ -351,8 +384,23 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
     now: opts.now,
     maxEvents: opts.maxEvents ?? 300,
   });
+  const stamped = generated.map((g) => ({ doc: stamp(g.doc, ts, rule), origin: g.why }));
+  // The first generated event the source rule matches, moved to the window edges.
+  const nat = runRuleSync(
+    asQueryRule(rule, rule.ast),
+    stamped.map((e, i) => ({ doc: e.doc, file: '<verify>', line: i + 1 })),
+    { now: opts.now, schema, collectMatches: true, window: true },
+  );
+  const firstMatch = nat.matches[0] ? stamped[nat.matches[0].line - 1] : undefined;
+  const edges = firstMatch
+    ? windowEdges(rule, opts.now).map((e) => ({
+        doc: restamp(firstMatch.doc, e.ts, rule),
+        origin: `${TIME_EDGE}${e.why}`,
+      }))
+    : [];
   const events = [
-    ...generated.map((g) => ({ doc: stamp(g.doc, ts, rule), origin: g.why })),
+    ...stamped,
+    ...edges,
     ...(opts.events ?? []).map((doc, i) => ({ doc, origin: `user event #${i + 1}` })),
   ];
   report.events = events.length;
