@@ -18,6 +18,7 @@ import type { Span } from '../../src/kql/ast.js';
 import { defaultSchema, matchKindOf, type MatchKind } from '../../src/schema/index.js';
 import type { EqPattern, LExists, LField, LIn, LMatch, LRange, Pattern } from '../core/ir.js';
 import { hasCasedLetters, isCidr, isNumeric } from '../core/lower/classify.js';
+import { parseCidr, parseIp } from '../../src/eval/ip.js';
 import type { TargetContext } from '../core/target.js';
 import { encodeSigmaPattern, escapeRegexLiteral, WILDCARD, type PatternPart } from './escape.js';
 import { canSingleQuote, type YamlScalar } from './yaml.js';
@@ -163,8 +164,6 @@ function stringTerm(info: FieldInfo, p: Pattern, ctx: TargetContext, span: Span)
   return { field: info.name, mods: cased.length ? ['re'] : ['re', 'i'], values: [re], span };
 }
 
-const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
-
 function numberValue(text: string): number | undefined {
   if (!isNumeric(text)) return undefined;
   const n = Number(text);
@@ -222,18 +221,18 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
         );
         return { kind: 'drop' };
       }
-      if (isCidr(p.text))
+      if (isCidr(p.text) && parseCidr(p.text))
         return {
           kind: 'terms',
           terms: [{ field: info.name, mods: ['cidr'], values: [p.text], span }],
         };
-      if (IPV4.test(p.text))
-        return { kind: 'terms', terms: [{ field: info.name, mods: [], values: [p.text], span }] };
-      if (p.text.includes(':') && /^[0-9A-Fa-f:.]+$/.test(p.text)) {
-        // IPv6 text forms vary (compression, zero padding): compare by value.
+      // An ip field compares addresses by value (IPv6 compression, zero padding, IPv4-mapped
+      // forms): a single address is a one-address network.
+      if (parseIp(p.text) && p.text === p.text.trim()) {
+        const bits = p.text.includes(':') ? 128 : 32;
         return {
           kind: 'terms',
-          terms: [{ field: info.name, mods: ['cidr'], values: [`${p.text}/128`], span }],
+          terms: [{ field: info.name, mods: ['cidr'], values: [`${p.text}/${bits}`], span }],
         };
       }
       ctx.diags.unsupported(

@@ -91,7 +91,8 @@ describe('Sigma evaluator: values and modifiers', () => {
     const n = det(`detection:\n  sel:\n    code: 4688\n  condition: sel`);
     expect(n({ code: 4688 })).toBe(true);
     expect(n({ code: '4688' })).toBe(true);
-    expect(n({ code: '04688' })).toBe(false);
+    expect(n({ code: '04688' })).toBe(true); // by value, as a numeric field coerces it
+    expect(n({ code: '4688x' })).toBe(false);
     const gt = det(`detection:\n  sel:\n    bytes|gte: 10\n  condition: sel`);
     expect(gt({ bytes: 10 })).toBe(true);
     expect(gt({ bytes: '11' })).toBe(true);
@@ -120,7 +121,9 @@ describe('Sigma evaluator: values and modifiers', () => {
     expect(d({ source: { ip: '2001:0db8:0000::7' } })).toBe(true);
     expect(d({ source: { ip: '2001:db8:0:1::5' } })).toBe(false);
     expect(cidrMatcher('192.0.2.0/33')).toBeUndefined();
-    expect(cidrMatcher('::ffff:0:0/96')?.('::ffff:1.2.3.4')).toBe(true);
+    expect(cidrMatcher('::ffff:0:0/96')?.('1.2.3.4')).toBe(true);
+    expect(cidrMatcher('1.2.3.4/32')?.('::ffff:1.2.3.4')).toBe(true);
+    expect(cidrMatcher('1.2.3.4/32')?.('1.2.3.5')).toBe(false);
   });
 
   it('arrays match when any element matches; dotted keys equal nested objects', () => {

@@ -384,6 +384,20 @@ const GOLDENS: Golden[] = [
     ],
   },
   {
+    name: 'an IPv4 address on an ip field compares by value (cidr /32)',
+    kql: 'source.ip: 192.0.2.1',
+    detection: d(
+      '    selection:',
+      "        source.ip|cidr: '192.0.2.1/32'",
+      '    condition: selection',
+    ),
+    events: [
+      [{ source: { ip: '192.0.2.1' } }, true],
+      [{ source: { ip: '::ffff:192.0.2.1' } }, true],
+      [{ source: { ip: '192.0.2.10' } }, false],
+    ],
+  },
+  {
     name: 'boolean field',
     kql: 'dll.code_signature.trusted: false',
     detection: d(
@@ -395,6 +409,8 @@ const GOLDENS: Golden[] = [
       [{ dll: { code_signature: { trusted: false } } }, true],
       [{ dll: { code_signature: { trusted: 'false' } } }, true],
       [{ dll: { code_signature: { trusted: true } } }, false],
+      [{ dll: { code_signature: { trusted: 'FALSE' } } }, false],
+      [{ dll: { code_signature: { trusted: '' } } }, true],
     ],
   },
   {

@@ -1,6 +1,7 @@
 /**
  * IPv4/IPv6 parsing and CIDR membership for the Sigma evaluator's `|cidr` modifier. Addresses
- * compare by value, so any textual IPv6 form (compressed, zero-padded) matches.
+ * compare by value, so any textual IPv6 form (compressed, zero-padded) matches, and IPv4 equals
+ * its IPv4-mapped IPv6 form.
  */
 
 /** Parse an IP address into 16 bytes (IPv4 as IPv4-mapped IPv6) plus its family. */
@@ -70,7 +71,8 @@ export function cidrMatcher(network: string): ((ip: string) => boolean) | undefi
   const bits = addr.v4 ? len + 96 : len;
   return (ip: string) => {
     const p = parseIp(ip);
-    if (!p || p.v4 !== addr.v4) return false;
+    // Compared in one 128-bit space with IPv4 as IPv4-mapped IPv6, as Elasticsearch's ip type does.
+    if (!p) return false;
     for (let i = 0; i < 16; i++) {
       const take = Math.min(8, Math.max(0, bits - i * 8));
       if (take === 0) break;

@@ -187,14 +187,17 @@ function compileValue(raw: unknown, m: Modifiers, path: string): ValueTest {
     return (values) => values.some((v) => re.test(scalarText(v)));
   }
   if (typeof raw === 'boolean') {
-    return (values) => values.some((v) => v === raw || scalarText(v).toLowerCase() === String(raw));
+    // As a boolean field stores them: true/false, the strings "true"/"false", and "" as false.
+    const text = String(raw);
+    return (values) => values.some((v) => v === raw || v === text || (raw === false && v === ''));
   }
   if (typeof raw === 'number') {
     if (m.contains || m.startswith || m.endswith) raw = String(raw);
     else {
+      // A number compares by value: numeric-looking strings are coerced as a numeric field's
+      // indexer does (`" 403"` and `"403.0"` are 403); other strings never equal a number.
       const n = raw;
-      return (values) =>
-        values.some((v) => (typeof v === 'number' ? v === n : scalarText(v) === String(n)));
+      return (values) => values.some((v) => toNumber(v) === n);
     }
   }
   if (typeof raw !== 'string')
