@@ -16,10 +16,20 @@ import { lowerQuery } from '../core/translate.js';
 import type { Target, TargetContext, TargetOutput } from '../core/target.js';
 import { buildDetection } from './detection.js';
 import { header, logsource, sigmaRuleId } from './meta.js';
-import { validateSigma } from './validate.js';
-import { writeYaml, writeYamlDocuments, ymap, yseq, type YamlMap, type YamlValue } from './yaml.js';
+import { SigmaValidator, validateSigma } from './validate.js';
+import {
+  toJs,
+  writeYaml,
+  writeYamlDocuments,
+  ymap,
+  yseq,
+  type YamlMap,
+  type YamlValue,
+} from './yaml.js';
 
 export { validateSigma, SigmaValidator, type SigmaIssue } from './validate.js';
+
+let validator: SigmaValidator | undefined;
 
 /** Sigma `name` of the base rule of a correlation: a slug of the title. */
 function baseName(title: string, id: string): string {
@@ -175,7 +185,7 @@ function translate(ctx: TargetContext): TargetOutput {
       'run it as a building block and add first-seen logic in the SIEM, or keep the rule in Elastic',
     );
   }
-  let text: string;
+  let docs: YamlMap[];
   if (isThreshold) {
     const name = baseName(h.title, rule.id);
     const base = ymap([
@@ -189,7 +199,7 @@ function translate(ctx: TargetContext): TargetOutput {
       ['detection', detection],
     ]);
     const corr = correlationDoc(ctx, name);
-    text = corr ? writeYamlDocuments([base, corr]) : writeYaml(base);
+    docs = corr ? [base, corr] : [base];
   } else {
     const entries: [string, YamlValue | undefined][] = [
       ['title', h.title],
@@ -207,9 +217,13 @@ function translate(ctx: TargetContext): TargetOutput {
       ['falsepositives', h.falsepositives],
       ['level', h.level],
     ];
-    text = writeYaml(ymap(entries));
+    docs = [ymap(entries)];
   }
-  for (const issue of validateSigma(text)) {
+  const text = docs.length === 1 ? writeYaml(docs[0]) : writeYamlDocuments(docs);
+  // Validate what a loader gets back (the writer's round trip is covered by its own tests, and
+  // every corpus output is re-loaded from text in the test suite).
+  validator ??= new SigmaValidator();
+  for (const issue of validator.validateDocuments(docs.map(toJs))) {
     ctx.diags.add({
       code: 'SIGMA-INVALID-OUTPUT',
       message: `emitted Sigma fails validation (document ${issue.document}, ${issue.path}): ${issue.message}`,

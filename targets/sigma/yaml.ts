@@ -238,3 +238,16 @@ export function writeYamlDocuments(docs: YamlMap[]): string {
 }
 
 export { blockable as canWriteBlock };
+
+/** The plain JavaScript value a YAML loader gives back for a written value. */
+export function toJs(v: YamlValue): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  switch (v.kind) {
+    case 'map':
+      return Object.fromEntries(v.entries.map(([k, x]) => [k, toJs(x)]));
+    case 'seq':
+      return v.items.map(toJs);
+    case 'block':
+      return v.text;
+  }
+}
