@@ -28,26 +28,40 @@ describe('siemc parse', () => {
     const r = await runCli(['parse'], { stdin: 'a:b and\n(c:d' });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("<stdin>:2:5 error KQL009 missing ')' to close the '(' at line 2, column 1");
+    expect(r.stderr).toContain(
+      "<stdin>:2:5 error KQL009 missing ')' to close the '(' at line 2, column 1",
+    );
   });
 
   it('--jsonl writes one result line per input line', async () => {
     const input = ['{"query":"a:b"}', '{"query":"a:"}', '{"id":1}', 'not json', ''].join('\n');
     const r = await runCli(['parse', '--jsonl'], { stdin: input });
     expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toEqual({ ok: true, ast: { is: { field: { lit: 'a' }, value: { lit: 'b', quoted: false } } } });
+    expect(lines[0]).toEqual({
+      ok: true,
+      ast: { is: { field: { lit: 'a' }, value: { lit: 'b', quoted: false } } },
+    });
     expect(lines[1]).toEqual({
       ok: false,
-      error: { message: "expected a value after ':' but found the end of the query", line: 1, column: 3, offset: 2 },
+      error: {
+        message: "expected a value after ':' but found the end of the query",
+        line: 1,
+        column: 3,
+        offset: 2,
+      },
     });
     expect(lines[2].ok).toBe(false);
     expect(lines[3].ok).toBe(false);
   });
 
   it('reads the queries of a rule file', async () => {
-    const file = '../shared/corpus/detection-rules/rules/integrations/o365/initial_access_identity_oauth_device_code_grant_unusual_user_noncompliant_device.toml';
+    const file =
+      '../shared/corpus/detection-rules/rules/integrations/o365/initial_access_identity_oauth_device_code_grant_unusual_user_noncompliant_device.toml';
     const r = await runCli(['parse', '--canonical', file]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout.trim());
@@ -91,6 +105,30 @@ describe('siemc fmt', () => {
     expect(r.code).toBe(1);
     expect(readFileSync(f, 'utf8')).toBe('a:b AND (c:d\n');
     expect(r.stderr).toContain('KQL009');
+  });
+
+  it('rewrites only the query inside a TOML rule, keeping every other byte', async () => {
+    const src = readFileSync(
+      '../shared/corpus/detection-rules/rules/integrations/o365/initial_access_identity_oauth_device_code_grant_unusual_user_noncompliant_device.toml',
+      'utf8',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'siemc-fmt-'));
+    const f = join(dir, 'rule.toml');
+    writeFileSync(f, src);
+    expect((await runCli(['fmt', '--check', f])).code).toBe(1);
+    expect((await runCli(['fmt', '--write', f])).code).toBe(0);
+    const out = readFileSync(f, 'utf8');
+    const start = src.indexOf("query = '''");
+    expect(out.slice(0, start)).toBe(src.slice(0, start));
+    const after = src.slice(src.indexOf("'''", start + 11));
+    expect(out.endsWith(after)).toBe(true);
+    expect(out).toContain('\nand o365.audit.Actor.Type:(0 or 2 or 3 or 5 or 10)\n');
+    expect((await runCli(['fmt', '--check', f])).code).toBe(0);
+    const before = await runCli(['parse', '--canonical', '-'], {
+      stdin: src.slice(start + 12, src.indexOf("'''", start + 11)),
+    });
+    const afterParse = await runCli(['parse', '--canonical', f]);
+    expect(JSON.parse(afterParse.stdout).ast).toEqual(JSON.parse(before.stdout));
   });
 
   it('refuses contradictory options', async () => {

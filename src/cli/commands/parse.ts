@@ -10,17 +10,13 @@ import { toCanonical } from '../../kql/canonical.js';
 import { format } from '../../kql/print.js';
 import type { Node } from '../../kql/ast.js';
 import { type Diagnostic, hasErrors, renderDiagnostic } from '../../diagnostics.js';
-import { formatFromPath, loadRuleText, sniffFormat } from '../../rules/index.js';
-
-// TEMP(lead): replaced by the rules module's query rewriter once it lands.
-function replaceQueryInFile(
-  _text: string,
-  kind: string,
-  _query: string,
-  _ruleId: string | undefined,
-): { ok: true; text: string } | { ok: false; reason: string } {
-  return { ok: false, reason: `rewriting queries inside ${kind} files is not available yet` };
-}
+import {
+  formatFromPath,
+  loadRuleText,
+  ReplaceQueryError,
+  replaceQueryInFile,
+  sniffFormat,
+} from '../../rules/index.js';
 
 /** One query to work on: its text and where diagnostics about it point. */
 interface QueryInput {
@@ -32,6 +28,8 @@ interface QueryInput {
   diagnostics: Diagnostic[];
   fileText: string;
   ruleId?: string;
+  /** Position of the rule among the rules of its file (for rewriting multi-rule files). */
+  ruleIndex?: number;
 }
 
 async function readInput(
@@ -62,7 +60,7 @@ function queriesOf(label: string, text: string): QueryInput[] {
     ];
   }
   const out: QueryInput[] = [];
-  for (const loaded of loadRuleText(text, label, fmt)) {
+  for (const [ruleIndex, loaded] of loadRuleText(text, label, fmt).entries()) {
     const rule = loaded.rule;
     const syntax = loaded.diagnostics.filter((d) => d.code.startsWith('KQL'));
     const other = loaded.diagnostics.filter(
@@ -86,6 +84,7 @@ function queriesOf(label: string, text: string): QueryInput[] {
       diagnostics: syntax,
       fileText: text,
       ruleId: rule.id,
+      ruleIndex,
     });
   }
   return out;
@@ -208,12 +207,13 @@ function registerFmtCommand(program: Command, io: CliIO, setExit: (code: number)
             // Keep the file's final newline convention.
             out = pretty + (input.text.endsWith('\n') ? '\n' : '');
           } else if (pretty !== q.query.trim()) {
-            const rewritten = replaceQueryInFile(out, kind, pretty, q.ruleId);
-            if (rewritten.ok) out = rewritten.text;
-            else {
+            try {
+              out = replaceQueryInFile(out, kind, pretty, { ruleIndex: q.ruleIndex });
+            } catch (e) {
+              if (!(e instanceof ReplaceQueryError)) throw e;
               ok = false;
               io.stderr(
-                `${input.label}: cannot rewrite the query of ${q.ruleId}: ${rewritten.reason}\n`,
+                `${input.label}: cannot rewrite the query of rule ${q.ruleId}: ${e.message}\n`,
               );
             }
           }
