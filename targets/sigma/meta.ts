@@ -128,13 +128,14 @@ export function logsource(ctx: TargetContext): YamlMap {
     else if (Array.isArray(v) && v.length > 0) entries.push([k, v.join(', ')]);
   }
   if (entries.length === 0) {
-    // Elastic data streams are `logs-<package>.<dataset>-<namespace>`.
+    // Elastic data streams are `logs-<package>.<dataset>-<namespace>` (`logs-okta*` names only
+    // the package).
     const ds = ctx.rule.index
-      .map((i) => /^logs-([a-z0-9_]+)\.([a-z0-9_.]+?)-/.exec(i))
+      .map((i) => /^logs-([a-z0-9_]+)(?:\.([a-z0-9_.]+?))?(?:-|\*)/.exec(i))
       .find((m) => m);
     if (ds) {
       entries.push(['product', ds[1]]);
-      entries.push(['service', ds[2]]);
+      if (ds[2]) entries.push(['service', ds[2]]);
     }
     if (ctx.rule.index.length > 0)
       entries.push(['definition', `Elastic index patterns: ${ctx.rule.index.join(', ')}`]);

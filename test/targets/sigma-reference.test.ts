@@ -83,3 +83,14 @@ describe('Sigma: threshold rule as base rule + correlation in one file', () => {
     });
   });
 });
+
+describe('docs/sigma.md', () => {
+  it('shows the Okta golden file verbatim', () => {
+    const doc = readFileSync('docs/sigma.md', 'utf8');
+    const m =
+      /<!-- golden: okta-brute-force\.yml -->\n<!-- prettier-ignore -->\n```yaml\n([\s\S]*?)```/.exec(
+        doc,
+      );
+    expect(m?.[1]).toBe(readFileSync(join(GOLDEN, 'okta-brute-force.yml'), 'utf8'));
+  });
+});
