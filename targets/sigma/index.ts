@@ -76,8 +76,18 @@ export function windowTimespan(from: string): string | undefined {
   return undefined;
 }
 
-function targetField(ctx: TargetContext, ecs: string): string {
+/** The Sigma name of a group-by / value field; undefined (and a diagnostic) when it has none. */
+function targetField(ctx: TargetContext, ecs: string): string | undefined {
   const f = mapField(ctx.profile, 'sigma', ecs);
+  const it = f.item;
+  if (it && (it.none || it.pair || it.lookup || it.expression)) {
+    ctx.diags.unsupported(
+      undefined,
+      'SIGMA-CORRELATION-FIELD',
+      `the threshold field ${ecs} has no plain Sigma field in profile '${ctx.profile.id}', so the correlation cannot group or count by it`,
+    );
+    return undefined;
+  }
   if (f.traceId) ctx.trace.record({ item: f.traceId, from: ecs, to: f.name });
   return f.name;
 }
@@ -104,13 +114,16 @@ function correlationDoc(ctx: TargetContext, base: string): YamlMap | undefined {
   }
   const h = header(rule, ctx);
   const groupBy = th.field.map((f) => targetField(ctx, f));
+  const cardField = th.cardinality?.[0] ? targetField(ctx, th.cardinality[0].field) : undefined;
+  if (groupBy.some((g) => g === undefined) || (th.cardinality?.[0] && cardField === undefined))
+    return undefined;
   const card = th.cardinality ?? [];
   let correlation: YamlMap;
   if (card.length === 0) {
     correlation = ymap([
       ['type', 'event_count'],
       ['rules', yseq([base])],
-      ['group-by', yseq(groupBy)],
+      ['group-by', yseq(groupBy as string[])],
       ['timespan', span],
       ['condition', ymap([['gte', th.value]])],
     ]);
@@ -134,12 +147,12 @@ function correlationDoc(ctx: TargetContext, base: string): YamlMap | undefined {
     correlation = ymap([
       ['type', 'value_count'],
       ['rules', yseq([base])],
-      ['group-by', yseq(groupBy)],
+      ['group-by', yseq(groupBy as string[])],
       ['timespan', span],
       [
         'condition',
         ymap([
-          ['field', targetField(ctx, c.field)],
+          ['field', cardField as string],
           ['gte', c.value],
         ]),
       ],

@@ -51,34 +51,56 @@ interface FieldInfo {
   kind: Kind;
   lowercase: boolean;
   name: string;
+  /** False when the field cannot be named in Sigma (an unsupported diagnostic was reported). */
+  writable: boolean;
 }
 
-function fieldInfo(f: LField, ctx: TargetContext): FieldInfo {
-  const name = sigmaFieldName(f, ctx);
+function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
+  const writable = sigmaFieldUsable(f, ctx, span);
+  const name = f.name;
   const hint = f.type;
   if (hint) {
     const kind: Kind = hint === 'number' ? 'number' : hint === 'object' ? 'object' : hint;
-    return { kind, lowercase: false, name };
+    return { kind, lowercase: false, name, writable };
   }
   const r = defaultSchema().resolve(f.source);
   const kind: Kind = r.known ? matchKindOf(r.type) : 'keyword';
   // A multi-field (`process.command_line.text`) lives in its parent's values.
   const valueName = r.valuePath !== r.name && f.name === f.source ? r.valuePath : name;
-  return { kind, lowercase: r.normalizer === 'lowercase', name: valueName };
+  return { kind, lowercase: r.normalizer === 'lowercase', name: valueName, writable };
 }
 
-function sigmaFieldName(f: LField, ctx: TargetContext): string {
+/** Can the field be written as a Sigma field name? Reports why not. */
+function sigmaFieldUsable(f: LField, ctx: TargetContext, span: Span): boolean {
   const it = f.item;
   if (it && (it.pair || it.lookup || it.expression)) {
     ctx.diags.unsupported(
-      undefined,
+      span,
       'SIGMA-MAPPING-KIND',
       `the sigma mapping of ${f.source} uses a ${it.pair ? 'Name/Value pair' : it.lookup ? 'lookup' : 'expression'}, which Sigma cannot express`,
       'map the field to a plain Sigma field name in the profile’s sigma section',
     );
+    return false;
   }
-  if (f.wildcard) return f.wildcard.join('*');
-  return f.name;
+  if (f.wildcard) {
+    ctx.diags.unsupported(
+      span,
+      'SIGMA-FIELD-WILDCARD',
+      `field name '${f.wildcard.join('*')}' has a wildcard; Sigma field names cannot`,
+      'list the concrete fields in the rule, or map them in a profile',
+    );
+    return false;
+  }
+  if (f.name === '' || f.name.includes('|') || !canSingleQuote(f.name)) {
+    ctx.diags.unsupported(
+      span,
+      'SIGMA-FIELD-NAME',
+      `field name ${JSON.stringify(f.name)} cannot be written in Sigma (empty, contains '|', or characters YAML cannot hold)`,
+      'map the field to another name in the profile’s sigma section',
+    );
+    return false;
+  }
+  return true;
 }
 
 function caseMods(info: FieldInfo, texts: string[], ctx: TargetContext, span: Span): string[] {
@@ -172,15 +194,8 @@ function numberValue(text: string): number | undefined {
 
 /** An equality/wildcard match on a field. */
 function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): LeafResult {
-  const info = fieldInfo(field, ctx);
-  if (field.wildcard) {
-    ctx.diags.unsupported(
-      span,
-      'SIGMA-FIELD-WILDCARD',
-      `field name '${field.wildcard.join('*')}' has a wildcard; Sigma field names cannot`,
-      'list the concrete fields in the rule, or map them in a profile',
-    );
-  }
+  const info = fieldInfo(field, ctx, span);
+  if (!info.writable) return { kind: 'drop' };
   if (p.kind === 'any')
     return { kind: 'terms', terms: [{ field: info.name, mods: ['exists'], values: [true], span }] };
   if (p.kind === 'cidr')
@@ -323,14 +338,8 @@ export function leafOfIn(n: LIn, ctx: TargetContext): LeafResult {
 }
 
 export function leafOfExists(n: LExists, ctx: TargetContext): LeafResult {
-  const info = fieldInfo(n.field, ctx);
-  if (n.field.wildcard) {
-    ctx.diags.unsupported(
-      n.span,
-      'SIGMA-FIELD-WILDCARD',
-      `field name '${n.field.wildcard.join('*')}' has a wildcard; Sigma field names cannot`,
-    );
-  }
+  const info = fieldInfo(n.field, ctx, n.span);
+  if (!info.writable) return { kind: 'drop' };
   return {
     kind: 'terms',
     terms: [{ field: info.name, mods: ['exists'], values: [true], span: n.span }],
@@ -338,7 +347,8 @@ export function leafOfExists(n: LExists, ctx: TargetContext): LeafResult {
 }
 
 export function leafOfRange(n: LRange, ctx: TargetContext): LeafResult {
-  const info = fieldInfo(n.field, ctx);
+  const info = fieldInfo(n.field, ctx, n.span);
+  if (!info.writable) return { kind: 'drop' };
   const num = numberValue(n.value);
   if (info.kind === 'number' && num !== undefined) {
     return {

@@ -484,9 +484,9 @@ const GOLDENS: Golden[] = [
     codes: ['SIGMA-TEXT-FIELD', 'SIGMA-TEXT-FIELD-PHRASE'],
   },
   {
-    name: 'wildcard field names are unsupported',
-    kql: 'process.*: foo',
-    detection: d('    selection:', "        'process.*|cased': foo", '    condition: selection'),
+    name: 'wildcard field names are unsupported (the clause is dropped, widening)',
+    kql: 'event.action: x and process.*: foo',
+    detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),
     verdict: 'unsupported',
     codes: ['SIGMA-FIELD-WILDCARD'],
   },
@@ -496,6 +496,13 @@ const GOLDENS: Golden[] = [
     detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),
     verdict: 'unsupported',
     codes: ['SIGMA-RANGE'],
+  },
+  {
+    name: "field names Sigma cannot write are unsupported ('|' would read as a modifier)",
+    kql: 'event.action: x and "a|b": y',
+    detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),
+    verdict: 'unsupported',
+    codes: ['SIGMA-FIELD-NAME'],
   },
   {
     name: 'match everything',
