@@ -3,6 +3,7 @@
  * returned trace entries and diagnostics.
  */
 import type { TargetName } from '../../targets/types.js';
+import { defaultSchema, matchKindOf } from '../schema/index.js';
 import type {
   FieldHint,
   FieldMapItem,
@@ -31,18 +32,47 @@ export interface MappedField {
   traceId?: string;
   type?: FieldType;
   multivalue?: boolean;
+  /** Matching ignores case (keyword with a lowercase normalizer). */
+  caseInsensitive?: boolean;
 }
 
 /** Well-known ECS `ip` fields, used when the profile has no type hint. */
 const ECS_IP =
   /(^|\.)(ip|ips)$|^(client|destination|host|observer|related|server|source)\.nat\.ip$/;
 
-/** Type of an ECS field: profile hint, else a small ECS heuristic. */
+const schemaCache = new Map<string, FieldHint>();
+
+/** What the evaluator's schema (ECS + integrations) says about a field, as a hint. */
+export function schemaHint(ecsName: string): FieldHint {
+  const hit = schemaCache.get(ecsName);
+  if (hit) return hit;
+  const r = defaultSchema().resolve(ecsName);
+  const h: FieldHint = {};
+  if (r.known) {
+    const kind = matchKindOf(r.type);
+    const t: FieldType | undefined =
+      kind === 'keyword' ||
+      kind === 'text' ||
+      kind === 'number' ||
+      kind === 'ip' ||
+      kind === 'boolean' ||
+      kind === 'date'
+        ? kind
+        : kind === 'object'
+          ? 'object'
+          : undefined;
+    if (t) h.type = t;
+    if (r.normalizer === 'lowercase') h.caseInsensitive = true;
+    if (r.valuePath && r.valuePath !== ecsName) h.valuePath = r.valuePath;
+  } else if (ECS_IP.test(ecsName)) h.type = 'ip';
+  schemaCache.set(ecsName, h);
+  return h;
+}
+
+/** Facts about an ECS field: the profile's hint over the schema's. */
 export function fieldHint(profile: MappingProfile, ecsName: string): FieldHint {
   const h = profile.fields[ecsName];
-  if (h) return h;
-  if (ECS_IP.test(ecsName)) return { type: 'ip' };
-  return {};
+  return h ? { ...schemaHint(ecsName), ...h } : schemaHint(ecsName);
 }
 
 /** Map one ECS field for `target`. */
@@ -63,6 +93,7 @@ export function mapField(
     traceId: `${profile.id}/${target}/fields/${item.id}`,
     type: item.type ?? hint.type,
     multivalue: item.multivalue ?? hint.multivalue,
+    caseInsensitive: hint.caseInsensitive,
   };
 }
 

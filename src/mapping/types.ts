@@ -14,6 +14,10 @@ export interface FieldHint {
   type?: FieldType;
   /** The field may hold several values (an array, or a flattened array of objects). */
   multivalue?: boolean;
+  /** Keyword with a lowercase normalizer: matching ignores case. */
+  caseInsensitive?: boolean;
+  /** Document path the values are read from (multi-fields: `process.name.caseless` → `process.name`). */
+  valuePath?: string;
 }
 
 /** A Name/Value pair array: the value of the entry whose name is `name`. */

@@ -13,6 +13,23 @@ import type { AtomFidelity, Dialect, LField, LNode, Pattern } from '../core/inde
 import { ATOM, boolHandlers, emit, hasCasedLetters, patternChunks } from '../core/index.js';
 import type { CaseMode } from '../core/target.js';
 import { evalField, pcreAlternatives, pcreWhole, searchField, splString } from './syntax.js';
+import { textRegex, textSearchPatterns } from './text.js';
+
+/** The field is analysed text in Elastic (phrase / token matching, case-insensitive). */
+export function isText(f: LField | null): boolean {
+  return f !== null && !f.wildcard && f.type === 'text';
+}
+
+function textSearch(f: LField, p: Pattern): string {
+  const pats = textSearchPatterns(p) ?? [];
+  const atoms = pats.map((x) => searchAtom(f, x === '*' ? '*' : searchPattern(x.split('*'))));
+  return atoms.length === 1 ? atoms[0] : `(${atoms.join(' OR ')})`;
+}
+
+function textWhere(f: LField, p: Pattern): string {
+  const re = textRegex(p);
+  return re === undefined ? 'false()' : mvMatch(f, re);
+}
 
 export interface SplEmitContext {
   caseMode: CaseMode;
@@ -92,11 +109,11 @@ export const searchDialect: Dialect<SplEmitContext> = {
     nested: (n, d, c) => emit(n.query, d, c),
   },
   match: {
-    eq: (f, p) => searchAtom(f, searchValue(p)),
-    prefix: (f, p) => searchAtom(f, searchValue(p)),
-    suffix: (f, p) => searchAtom(f, searchValue(p)),
-    contains: (f, p) => searchAtom(f, searchValue(p)),
-    wildcard: (f, p) => searchAtom(f, searchValue(p)),
+    eq: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
+    prefix: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
+    suffix: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
+    contains: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
+    wildcard: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
     cidr: (f, p) => searchAtom(f, searchValue(p)),
     any: (f) => searchAtom(f, '*'),
   },
@@ -128,10 +145,15 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (n.kind === 'range') return n.numeric && !f.item?.pair ? 'exact' : 'none';
     if (f.item?.pair) return 'superset';
     if (n.kind === 'exists') return 'exact';
+    if (isText(f)) {
+      if (n.kind !== 'match' || n.pattern.kind === 'cidr') return 'none';
+      if (n.pattern.kind === 'any') return 'superset';
+      return textSearchPatterns(n.pattern) ? 'superset' : 'none';
+    }
     // Splunk does not extract empty values, and `f=""` matches nothing in search
     if (atomTexts(n).some((t) => t === '') && !(n.kind === 'match' && n.pattern.kind !== 'eq'))
       return 'none';
-    const { star, cased } = caseAndStarSafe(atomTexts(n), mode);
+    const { star, cased } = caseAndStarSafe(atomTexts(n), f.caseInsensitive ? 'loose' : mode);
     return star || cased ? 'superset' : 'exact';
   };
 }
@@ -142,6 +164,11 @@ export function whereIsLoose(n: LNode): boolean {
   if (n.kind === 'in' || n.kind === 'exists' || n.kind === 'range')
     return Boolean(n.field.wildcard);
   return false;
+}
+
+/** Case-insensitive pattern for keyword fields with a lowercase normalizer. */
+function ci(f: LField, regex: string): string {
+  return f.caseInsensitive ? `(?i)${regex}` : regex;
 }
 
 function mvMatch(f: LField, regex: string): string {
@@ -173,7 +200,10 @@ export const whereDialect: Dialect<SplEmitContext> = {
     ...boolHandlers<SplEmitContext>(),
     in: (n) => {
       if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
-      return { text: mvMatch(n.field, pcreAlternatives(n.values.map((v) => v.text))), prec: ATOM };
+      return {
+        text: mvMatch(n.field, ci(n.field, pcreAlternatives(n.values.map((v) => v.text)))),
+        prec: ATOM,
+      };
     },
     exists: (n) => ({
       text: n.field.wildcard ? searchmatch(n) : `isnotnull(${evalField(pipelineName(n.field))})`,
