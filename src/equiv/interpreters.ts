@@ -11,6 +11,7 @@ import type { TargetName, Translation } from '../../targets/types.js';
 import { bundledSchemas } from '../../targets/sentinel/schema.js';
 import { parseKusto, runKusto, ecsDocumentToRow, type Row } from './kusto/index.js';
 import { compileRules, loadSigma } from './sigma/index.js';
+import { splInterpreter } from './spl/index.js';
 import type { EcsEvent, InterpreterOptions, InterpreterRun, TargetInterpreter } from './types.js';
 
 /** Raised when a translation cannot be executed by the interpreter (its text, not the events). */
@@ -76,6 +77,8 @@ const sigmaInterpreter: TargetInterpreter = {
 };
 
 const builtin = new Map<TargetName, TargetInterpreter>([
+  // The SPL interpreter ignores the search's time modifiers: window edges are not compared.
+  ['spl', { ...splInterpreter, windowed: splInterpreter.windowed ?? false }],
   ['sentinel', kustoInterpreter],
   ['sigma', sigmaInterpreter],
 ]);

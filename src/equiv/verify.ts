@@ -36,6 +36,8 @@ import { schemaFieldInfo } from './native.js';
 import { cloneDoc, setPath } from './doc.js';
 import { interpreterFor, InterpreterError } from './interpreters.js';
 import type { EcsEvent, TargetInterpreter } from './types.js';
+import { eventTransform, type EventTransform } from './transforms.js';
+import { selectProfile } from '../mapping/select.js';
 
 export interface VerifyOptions {
   targets: readonly Target[];
@@ -164,6 +166,7 @@ interface RunCtx {
   interp: TargetInterpreter;
   opts: VerifyOptions;
   schema: Schema;
+  transform: EventTransform | 'interpreter';
 }
 
 /** Does the native engine match each event (inside the window)? */
@@ -185,7 +188,21 @@ function translationOf(ctx: RunCtx, ast: Node): Translation {
 }
 
 function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]): boolean[] {
-  const run = ctx.interp.run(tr, events, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
+  const shaped =
+    ctx.transform === 'interpreter'
+      ? ctx.interp.transform
+        ? ctx.interp.transform(events, ctx.rule, tr)
+        : events
+      : events.map(ctx.transform);
+  let run;
+  try {
+    run = ctx.interp.run(tr, shaped, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
+  } catch (e) {
+    if (e instanceof InterpreterError) throw e;
+    throw new InterpreterError(
+      `${ctx.target.name} interpreter failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
   const out = events.map(() => false);
   for (const i of run.matches) out[i] = true;
   return out;
@@ -420,7 +437,28 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
       });
       continue;
     }
-    report.targets.push(verifyTarget({ rule, target, interp, opts, schema }, events));
+    let profile = 'ecs';
+    try {
+      profile = selectProfile(rule, { mapping: opts.translate?.mapping, cwd: opts.translate?.cwd })
+        .profile.id;
+    } catch {
+      /* a bad --mapping is reported by the translation itself */
+    }
+    const transform = eventTransform(profile, target.name);
+    if (!transform) {
+      report.targets.push({
+        target: target.name,
+        status: 'skipped',
+        verdict: 'exact',
+        compared: 0,
+        disagreeing: 0,
+        disagreements: [],
+        diagnostics: [],
+        note: `no ECS → ${target.name} event transform for mapping profile '${profile}' yet`,
+      });
+      continue;
+    }
+    report.targets.push(verifyTarget({ rule, target, interp, opts, schema, transform }, events));
   }
   return report;
 }

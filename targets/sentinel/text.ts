@@ -35,7 +35,7 @@ const KEYWORDS = new Set(
     'double dynamic evaluate extend externaldata facet false filter find fork from getschema guid has in int invoke ' +
     'join kind let limit long lookup not null of on or order parse partition print project range real reduce render ' +
     'restrict sample scan search serialize set sort step string summarize take timespan to top true typeof union ' +
-    'where with'
+    'where with title xtitle ytitle legend series accumulate ysplit xcolumn ycolumns xaxis yaxis'
   ).split(' '),
 );
 const IDENT = { test: (s: string) => IDENT_RE.test(s) && !KEYWORDS.has(s) };

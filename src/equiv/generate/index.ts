@@ -99,6 +99,22 @@ export function generateEvents(
     for (const v of atomVariants(atom, rng, sampleOf(atom)))
       push(apply(base, atom.field, v.value), v.why);
   }
+  // The atom's value under a sibling key while the field itself holds another value: catches
+  // mixed-up fields and Name/Value pairs that lost their pairing in a target.
+  for (const atom of table.atoms) {
+    const t = atom.theory;
+    if (atom.kind !== 'value' || !atom.field || !t || t.kind !== 'string' || t.pred.kind !== 'eq')
+      continue;
+    const dot = atom.field.lastIndexOf('.');
+    if (dot < 0) continue;
+    const sibling = `${atom.field.slice(0, dot)}.zz_sibling`;
+    const d = apply(base, atom.field, 'zz_other');
+    setPath(d, sibling, t.pred.value);
+    push(
+      d,
+      `${atom.text}: the value under the sibling field ${sibling}, another value in the field`,
+    );
+  }
   // Atoms outside the fragment: their value in a field (free text: in `message`).
   for (const atom of table.atoms) {
     const n = atom.node;
