@@ -10,10 +10,21 @@ import { registerVerify } from './commands/verify.js';
 import { registerTest } from './commands/test.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerConvert } from './commands/convert.js';
+import { registerLint } from './commands/lint.js';
+import { registerInfo } from './commands/info.js';
 
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-const commands: Register[] = [registerParse, registerEquiv, registerVerify, registerTest, registerBacktest, registerConvert];
+const commands: Register[] = [
+  registerParse,
+  registerLint,
+  registerInfo,
+  registerTest,
+  registerBacktest,
+  registerConvert,
+  registerVerify,
+  registerEquiv,
+];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode = 0;
