@@ -48,7 +48,9 @@ async function readInput(
 function queriesOf(label: string, text: string): QueryInput[] {
   const fmt = formatFromPath(label) ?? sniffFormat(text);
   if (fmt === 'kql') {
-    const r = parse(text);
+    // Trailing white space (a file's final newline) cannot change the query; without it, an
+    // error at the end of the query is shown on the query's last line, not on an empty one.
+    const r = parse(text.replace(/[\s\u00a0]+$/, ''));
     return [
       {
         label,
