@@ -1,8 +1,6 @@
 /** `siemc lint` and `siemc info`, run in-process. */
-import { describe, expect, it } from 'vitest';
-import { registerLint } from '../../src/cli/commands/lint.js';
-import { registerInfo } from '../../src/cli/commands/info.js';
-import { runCommand } from './run-cli.js';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
 const REFERENCE =
   '../shared/corpus/detection-rules/rules/integrations/o365/initial_access_identity_oauth_device_code_grant_unusual_source_asn.toml';
@@ -10,12 +8,10 @@ const FIX = 'test/fixtures/rules';
 
 describe('siemc lint', () => {
   it('lints the whole corpus folder: counts by type and language, no errors, time printed', async () => {
-    const r = await runCommand(registerLint, [
-      'lint',
-      '../shared/corpus/detection-rules',
-      '--format',
-      'json',
-    ]);
+    // On a TTY: the batch takes over a second, so a progress bar goes to stderr (never stdout).
+    const r = await runCli(['lint', '../shared/corpus/detection-rules', '--format', 'json'], {
+      isTTY: true,
+    });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.summary).toMatchObject({
@@ -31,10 +27,17 @@ describe('siemc lint', () => {
         'threat_match/kuery': 6,
       },
       byLanguage: { kuery: 729, eql: 1024, esql: 209, '(none)': 106 },
+      clean: 705,
+      withWarnings: 1,
+      withErrors: 0,
       unsupportedFilters: 17,
       errors: 0,
     });
     expect(out.summary.seconds).toBeGreaterThan(0);
+    if (out.summary.seconds > 1.2) {
+      expect(r.stderr).toMatch(/\r\[#*\.*\] \d+\/2068 files/);
+      expect(r.stderr.endsWith('\r')).toBe(true);
+    }
     expect(out.rules).toHaveLength(2068);
     expect(out.diagnostics.filter((d: { code: string }) => d.code === 'RULE012')).toHaveLength(
       1345,
@@ -42,7 +45,7 @@ describe('siemc lint', () => {
   });
 
   it('prints file:line:col severity code message, source line and caret, and a summary line', async () => {
-    const r = await runCommand(registerLint, ['lint', `${FIX}/bad-query-ml-basic.toml`]);
+    const r = await runCli(['lint', `${FIX}/bad-query-ml-basic.toml`]);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(
@@ -51,27 +54,23 @@ describe('siemc lint', () => {
     expect(lines[1]).toBe('    user.name: (alice or))');
     expect(lines[2]).toBe('             ^');
     expect(lines.at(-2)).toMatch(
-      /^1 file, 1 rule; 1 supported \(query 1\), 0 clean; 0 unsupported; 1 error, 0 warnings, 0 notes; \d+\.\d\d s$/,
+      /^1 file, 1 rule; 1 of supported types \(query 1\): 0 clean, 1 with errors; 0 unsupported; 1 error, 0 warnings, 0 info; \d+\.\d\d s$/,
     );
   });
 
   it('unsupported rules are warnings (exit 0) unless --strict (exit 1)', async () => {
-    const plain = await runCommand(registerLint, ['lint', `${FIX}/kibana-export.ndjson`]);
+    const plain = await runCli(['lint', `${FIX}/kibana-export.ndjson`]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(
       /kibana-export\.ndjson:3:\d+ warning RULE012 unsupported rule type 'eql' \(language eql\)/,
     );
-    const strict = await runCommand(registerLint, [
-      'lint',
-      '--strict',
-      `${FIX}/kibana-export.ndjson`,
-    ]);
+    const strict = await runCli(['lint', '--strict', `${FIX}/kibana-export.ndjson`]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/error RULE012/);
   });
 
   it('lints the shared cases: the validation-error and parse-error cases fail', async () => {
-    const r = await runCommand(registerLint, ['lint', '../shared/cases', '--format', 'json']);
+    const r = await runCli(['lint', '../shared/cases', '--format', 'json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     const bad = [
@@ -90,13 +89,13 @@ describe('siemc lint', () => {
 
   it('reads stdin, uses colours only on a TTY without NO_COLOR, and shows a progress bar only on a TTY', async () => {
     const stdin = 'process.name: cmd.exe and )';
-    const plain = await runCommand(registerLint, ['lint', '-'], { stdin });
+    const plain = await runCli(['lint', '-'], { stdin });
     expect(plain.code).toBe(1);
     expect(plain.stdout).toMatch(/^<stdin>:1:27 error /);
     expect(plain.stdout).not.toContain('\x1b[');
-    const tty = await runCommand(registerLint, ['lint', '-'], { stdin, isTTY: true });
+    const tty = await runCli(['lint', '-'], { stdin, isTTY: true });
     expect(tty.stdout).toContain('\x1b[31merror\x1b[0m');
-    const noColor = await runCommand(registerLint, ['lint', '-'], {
+    const noColor = await runCli(['lint', '-'], {
       stdin,
       isTTY: true,
       env: { NO_COLOR: '1' },
@@ -105,14 +104,35 @@ describe('siemc lint', () => {
     expect(plain.stderr).toBe('');
   });
 
+  it('a progress bar on stderr for batches over a second, on a TTY only', async () => {
+    // A clock that advances 600 ms per reading makes the three-file batch "slow".
+    let t = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => (t += 600));
+    try {
+      const tty = await runCli(['lint', 'rules/examples'], { isTTY: true });
+      expect(tty.code).toBe(0);
+      expect(tty.stderr).toContain('\r[####################..........] 2/3 files');
+      expect(tty.stderr).toContain('\r[##############################] 3/3 files');
+      expect(tty.stderr.endsWith('\r')).toBe(true);
+      expect(tty.stdout).not.toContain('files\r');
+      const pipe = await runCli(['lint', 'rules/examples']);
+      expect(pipe.stderr).toBe('');
+    } finally {
+      clock.mockRestore();
+    }
+    // A fast batch shows no bar, even on a TTY.
+    const fast = await runCli(['lint', 'rules/examples'], { isTTY: true });
+    expect(fast.stderr).toBe('');
+  });
+
   it('usage errors exit 2', async () => {
-    expect((await runCommand(registerLint, ['lint'])).code).toBe(2);
-    expect((await runCommand(registerLint, ['lint', '--format', 'xml', REFERENCE])).code).toBe(2);
-    expect((await runCommand(registerLint, ['lint', '--now', 'tomorrow', REFERENCE])).code).toBe(2);
+    expect((await runCli(['lint'])).code).toBe(2);
+    expect((await runCli(['lint', '--format', 'xml', REFERENCE])).code).toBe(2);
+    expect((await runCli(['lint', '--now', 'tomorrow', REFERENCE])).code).toBe(2);
   });
 
   it('a missing file is an error, exit 1', async () => {
-    const r = await runCommand(registerLint, ['lint', 'nope.toml']);
+    const r = await runCli(['lint', 'nope.toml']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
       /^nope\.toml:1:1 error RULE001 cannot read: no such file or directory/,
@@ -122,7 +142,7 @@ describe('siemc lint', () => {
 
 describe('siemc info', () => {
   it('shows the normalized reference rule with absolute windows and fields used (JSON)', async () => {
-    const r = await runCommand(registerInfo, [
+    const r = await runCli([
       'info',
       REFERENCE,
       '--now',
@@ -167,7 +187,7 @@ describe('siemc info', () => {
   });
 
   it('prints readable text', async () => {
-    const r = await runCommand(registerInfo, ['info', REFERENCE, '--now', '2026-06-02T10:00:00Z']);
+    const r = await runCli(['info', REFERENCE, '--now', '2026-06-02T10:00:00Z']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       'window:             2026-06-02T09:51:00.000Z .. 2026-06-02T10:00:00.000Z  (from now-9m to now)',
@@ -179,7 +199,7 @@ describe('siemc info', () => {
   });
 
   it('threshold rule from an export, picked by --id', async () => {
-    const r = await runCommand(registerInfo, [
+    const r = await runCli([
       'info',
       `${FIX}/kibana-export.ndjson`,
       '--id',
@@ -194,17 +214,12 @@ describe('siemc info', () => {
     expect(r.stdout).toContain(
       'window:             2024-06-01T11:45:00.000Z .. 2024-06-01T12:00:00.000Z',
     );
-    const missing = await runCommand(registerInfo, [
-      'info',
-      `${FIX}/kibana-export.ndjson`,
-      '--id',
-      'nope',
-    ]);
+    const missing = await runCli(['info', `${FIX}/kibana-export.ndjson`, '--id', 'nope']);
     expect(missing.code).toBe(1);
   });
 
   it('an unreadable rule exits 1 with its diagnostic', async () => {
-    const r = await runCommand(registerInfo, ['info', '-'], { stdin: '' });
+    const r = await runCli(['info', '-'], { stdin: '' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('RULE005 empty file');
   });

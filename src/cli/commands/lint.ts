@@ -28,6 +28,10 @@ export interface LintSummary {
   supported: number;
   supportedByType: Record<string, number>;
   clean: number;
+  /** Supported rule types with warnings (but no error) other than RULE024. */
+  withWarnings: number;
+  /** Supported rule types with errors (other than those counted in unsupportedFilters). */
+  withErrors: number;
   /** Supported rule types whose Kibana filters KQL cannot express (RULE024). */
   unsupportedFilters: number;
   unsupported: number;
@@ -54,6 +58,8 @@ export function summarize(
     supported: 0,
     supportedByType: {},
     clean: 0,
+    withWarnings: 0,
+    withErrors: 0,
     unsupportedFilters: 0,
     unsupported: 0,
     unsupportedByTypeAndLanguage: {},
@@ -75,8 +81,10 @@ export function summarize(
     }
     s.supported++;
     bump(s.supportedByType, r.type);
-    if (!l.diagnostics.some((d) => d.severity !== 'info')) s.clean++;
     if (l.diagnostics.some((d) => d.code === RuleCode.FILTER_UNSUPPORTED)) s.unsupportedFilters++;
+    else if (!l.diagnostics.some((d) => d.severity !== 'info')) s.clean++;
+    else if (!l.diagnostics.some((d) => d.severity === 'error')) s.withWarnings++;
+    else s.withErrors++;
   }
   for (const d of diagnostics) {
     if (d.severity === 'error') s.errors++;
@@ -95,10 +103,14 @@ const list = (o: Record<string, number>) =>
 export function summaryLine(s: LintSummary): string {
   const parts = [
     `${s.files} file${s.files === 1 ? '' : 's'}, ${s.rules} rule${s.rules === 1 ? '' : 's'}`,
-    `${s.supported} supported${s.supported ? ` (${list(s.supportedByType)})` : ''}, ${s.clean} clean` +
-      (s.unsupportedFilters ? `, ${s.unsupportedFilters} with filters KQL cannot express` : ''),
+    `${s.supported} of supported types${s.supported ? ` (${list(s.supportedByType)})` : ''}: ${s.clean} clean` +
+      (s.withWarnings ? `, ${s.withWarnings} with warnings` : '') +
+      (s.withErrors ? `, ${s.withErrors} with errors` : '') +
+      (s.unsupportedFilters
+        ? `, ${s.unsupportedFilters} unsupported for filters KQL cannot express`
+        : ''),
     `${s.unsupported} unsupported${s.unsupported ? ` (${list(s.unsupportedByTypeAndLanguage)})` : ''}`,
-    `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} note${s.infos === 1 ? '' : 's'}`,
+    `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info`,
     `${s.seconds.toFixed(2)} s`,
   ];
   return parts.join('; ');
