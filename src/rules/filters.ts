@@ -4,7 +4,7 @@
  * Converted exactly: `match_phrase` (single value or `{query}`), `match` of type phrase, `phrases`
  * (a bool `should` of phrases), `exists`, `range` (gt/gte/lt/lte), `term`, `terms`, `match_all`,
  * `bool` (must / filter / should / must_not, minimum_should_match 0 or 1), `wildcard` without `?`
- * and without `case_insensitive`, `meta.negate`, `meta.disabled` (ignored, like Kibana).
+ * and without `case_insensitive` (or case-insensitive but without a cased character), `meta.negate`, `meta.disabled` (ignored, like Kibana).
  * Anything else — a case-insensitive or `?` wildcard, regexp, query_string, script, a range with a
  * date `format` — has no KQL equivalent and is reported as unsupported (never dropped silently:
  * dropping a negated filter widens the rule).
@@ -17,6 +17,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Unsupported extends Error {}
+
+/** Whether some character of `s` has another case (so a case-insensitive match differs). */
+function hasCasedChar(s: string): boolean {
+  for (const c of s) if (c.toLowerCase() !== c.toUpperCase()) return true;
+  return false;
+}
 
 /** Convert one Kibana filter; `node` is null for a disabled filter. `span` is given to every node. */
 export function filterToAst(filter: unknown, span: Span): FilterResult {
@@ -152,7 +158,9 @@ function dsl(q: unknown, span: Span): Node {
       const opts = isRecord(v) ? v : { value: v };
       const pattern = opts.value ?? opts.wildcard;
       if (typeof pattern !== 'string') throw new Unsupported("'wildcard' needs a string pattern");
-      if (opts.case_insensitive === true) {
+      // Case-insensitivity changes nothing for a pattern without cased characters (digits,
+      // punctuation, '*'): then the filter is the case-sensitive wildcard KQL writes.
+      if (opts.case_insensitive === true && hasCasedChar(pattern)) {
         throw new Unsupported(
           `case-insensitive wildcard on '${f}' ("${pattern}") has no KQL equivalent`,
         );
