@@ -1,9 +1,9 @@
 /** Malformed, binary, empty and huge files: a clear diagnostic or a result, never a crash. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRuleFile, loadRuleText } from '../../src/rules/index.js';
+import { loadRuleFile, loadRuleText, MAX_RULE_FILE_BYTES } from '../../src/rules/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'siemc-bad-'));
 const MB = 1024 * 1024;
@@ -111,5 +111,19 @@ describe('bad input files', () => {
       column: 1,
     });
     expect(l.diagnostics[0].message).toContain('the query is too long to compile');
+  });
+
+  it('a file over the size limit is refused before it is read (RULE006)', async () => {
+    const p = join(dir, 'huge.toml');
+    writeFileSync(p, '');
+    truncateSync(p, MAX_RULE_FILE_BYTES + 1); // sparse: no disk used
+    const [l] = await loadRuleFile(p);
+    expect(l.rule).toBeUndefined();
+    expect(l.diagnostics).toMatchObject([
+      { severity: 'error', code: 'RULE006', line: 1, column: 1 },
+    ]);
+    expect(l.diagnostics[0].message).toBe(
+      `file too large (${MAX_RULE_FILE_BYTES + 1} bytes; the limit is ${MAX_RULE_FILE_BYTES})`,
+    );
   });
 });

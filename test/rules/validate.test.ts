@@ -174,6 +174,13 @@ describe('validation diagnostics', () => {
       'from (now-1m) must be earlier than to (now-5m)',
     ],
     ['missing rule_id', kibana({}, ['rule_id']), 'RULE023', "no 'rule_id'"],
+    ['missing type', kibana({}, ['type']), 'RULE032', "the rule has no 'type'"],
+    [
+      'empty threshold field name',
+      kibana({ type: 'threshold', threshold: { field: ['a', ' '], value: 2 } }),
+      'RULE027',
+      'threshold.field contains an empty field name',
+    ],
     [
       'index is not a list',
       kibana({ index: 'logs-*' }),
@@ -256,6 +263,31 @@ describe('validation diagnostics', () => {
     expect(ex.diagnostics.map((d) => [d.code, d.severity])).toEqual([['RULE025', 'info']]);
     expect(ex.rule?.ast).toBeDefined();
     expect(codes(load(kibana({ severity: 'urgent' })))).toEqual(['RULE028']);
+  });
+
+  it('warnings on rule settings that are odd but keep their meaning', () => {
+    const warn = (over: Record<string, unknown>, drop: string[] = []) =>
+      load(kibana(over, drop)).diagnostics.map((d) => [d.code, d.severity, d.message]);
+    expect(warn({}, ['name'])).toEqual([['RULE032', 'warning', "the rule has no 'name'"]]);
+    expect(warn({ type: 'threshold', threshold: { field: ['a', 'a'], value: 2 } })).toEqual([
+      ['RULE027', 'warning', "threshold.field lists 'a' more than once"],
+    ]);
+    expect(warn({ threshold: { field: ['a'], value: 2 } })).toEqual([
+      ['RULE027', 'warning', 'threshold settings are ignored on a query rule'],
+    ]);
+    expect(
+      warn({
+        type: 'threshold',
+        threshold: {
+          field: ['a'],
+          value: 2,
+          cardinality: [
+            { field: 'b', value: 1 },
+            { field: 'c', value: 1 },
+          ],
+        },
+      }),
+    ).toEqual([['RULE026', 'warning', 'Kibana evaluates one cardinality condition; got 2']]);
   });
 
   it('validateRule can be called on a rule again, at another time', () => {
