@@ -98,6 +98,36 @@ describe.each(scenarios)('scenario %s', (name) => {
   });
 });
 
+describe('the shipped rules/examples files reproduce their scenarios', () => {
+  const shipped = readdirSync('rules/examples').filter((f) => f.endsWith('.toml'));
+  const idOf = (f: string) =>
+    /^rule_id = "([^"]+)"$/m.exec(readFileSync(join('rules/examples', f), 'utf8'))?.[1];
+  it('every scenario rule is shipped', () => {
+    const ids = shipped.map(idOf);
+    for (const name of scenarios) {
+      const exp = JSON.parse(readFileSync(join(ROOT, name, 'expected.json'), 'utf8')) as Expected;
+      expect(ids, name).toContain(exp.rule.rule_id);
+    }
+  });
+  it.each(scenarios)('%s: same matches and alerts from the original TOML file', async (name) => {
+    const exp = JSON.parse(readFileSync(join(ROOT, name, 'expected.json'), 'utf8')) as Expected;
+    const file = shipped.find((f) => idOf(f) === exp.rule.rule_id)!;
+    const rule = join('rules/examples', file);
+    const events = join(ROOT, name, 'ecs.ndjson');
+    const m = await runCli(['test', rule, '--events', events, '--now', exp.now, '--matches']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(
+      ndjson(m.stdout)
+        .map((x) => x.event_id)
+        .sort(),
+    ).toEqual([...exp.query_matches].sort());
+    const r = await runCli(['test', rule, '--events', events, '--now', exp.now]);
+    const got = ndjson(r.stdout) as unknown as Alert[];
+    expect(got).toHaveLength(exp.alerts.length);
+    for (const want of exp.alerts) expect(got.some((a) => alertMatches(want, a))).toBe(true);
+  });
+});
+
 describe('threshold alerts carry Kibana-shaped terms by meaning', () => {
   it('termsObject turns [{field, value}] into an object', () => {
     expect(termsObject([{ field: 'a', value: 1 }])).toEqual({ a: 1 });
