@@ -93,6 +93,10 @@ export const searchDialect: Dialect<SplEmitContext> = {
   nodes: {
     ...boolHandlers<SplEmitContext>(),
     in: (n) => {
+      if (isText(n.field)) {
+        const alts = n.values.map((v) => textSearch(n.field, v));
+        return { text: alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`, prec: ATOM };
+      }
       const vals = n.values.map((v) => searchValue(v));
       if (n.field.item?.pair || n.field.wildcard) {
         const alts = vals.map((v) => searchAtom(n.field, v));
@@ -146,6 +150,8 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (f.item?.pair) return 'superset';
     if (n.kind === 'exists') return 'exact';
     if (isText(f)) {
+      if (n.kind === 'in')
+        return n.values.every((v) => textSearchPatterns(v)) ? 'superset' : 'none';
       if (n.kind !== 'match' || n.pattern.kind === 'cidr') return 'none';
       if (n.pattern.kind === 'any') return 'superset';
       return textSearchPatterns(n.pattern) ? 'superset' : 'none';
@@ -200,6 +206,11 @@ export const whereDialect: Dialect<SplEmitContext> = {
     ...boolHandlers<SplEmitContext>(),
     in: (n) => {
       if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
+      if (isText(n.field)) {
+        // analysed text: each value is its own token / phrase match
+        const alts = n.values.map((v) => textWhere(n.field, v));
+        return { text: alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`, prec: ATOM };
+      }
       return {
         text: mvMatch(n.field, ci(n.field, pcreAlternatives(n.values.map((v) => v.text)))),
         prec: ATOM,
@@ -226,15 +237,36 @@ export const whereDialect: Dialect<SplEmitContext> = {
     nested: (n, d, c) => emit(n.query, d, c),
   },
   match: {
-    eq: (f, p, n) => (f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole([p.text]))),
+    eq: (f, p, n) =>
+      f === null || f.wildcard
+        ? searchmatch(n)
+        : isText(f)
+          ? textWhere(f, p)
+          : mvMatch(f, pcreWhole([p.text])),
     prefix: (f, p, n) =>
-      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole([p.text, ''])),
+      f === null || f.wildcard
+        ? searchmatch(n)
+        : isText(f)
+          ? textWhere(f, p)
+          : mvMatch(f, pcreWhole([p.text, ''])),
     suffix: (f, p, n) =>
-      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole(['', p.text])),
+      f === null || f.wildcard
+        ? searchmatch(n)
+        : isText(f)
+          ? textWhere(f, p)
+          : mvMatch(f, pcreWhole(['', p.text])),
     contains: (f, p, n) =>
-      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole(['', p.text, ''])),
+      f === null || f.wildcard
+        ? searchmatch(n)
+        : isText(f)
+          ? textWhere(f, p)
+          : mvMatch(f, pcreWhole(['', p.text, ''])),
     wildcard: (f, p, n) =>
-      f === null || f.wildcard ? searchmatch(n) : mvMatch(f, pcreWhole(p.chunks)),
+      f === null || f.wildcard
+        ? searchmatch(n)
+        : isText(f)
+          ? textWhere(f, p)
+          : mvMatch(f, pcreWhole(p.chunks)),
     cidr: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)

@@ -229,6 +229,36 @@ const GOLDEN: [string, string, string, string][] = [
   ['free text', 'foo', '"foo"\n| where searchmatch("\\"foo\\"")', 'different'],
   ['match all', '*:*', '', 'exact'],
   ['nested query', 'a: { b: 1 and c: 2 }', 'a.b="1" a.c="2"', 'wider'],
+  [
+    'text field: unquoted value matches any token, case-insensitively',
+    'message: segfault',
+    'message="*segfault*"\n| where isnotnull(mvfind(message, "(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_][\'’.])(?:segfault)(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])"))',
+    'exact',
+  ],
+  [
+    'text field: quoted value is a phrase',
+    'message: "Bad Thing"',
+    'message="*bad*thing*"\n| where isnotnull(mvfind(message, "(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_][\'’.])bad(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])[^\\\\p{L}\\\\p{M}\\\\p{N}_]+thing(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])"))',
+    'exact',
+  ],
+  [
+    'text field: value list, one token / phrase match per value',
+    'powershell.file.script_block_text: (GetAsyncKeyState or "Get-Keystrokes")',
+    "(powershell.file.script_block_text=\"*getasynckeystate*\" OR powershell.file.script_block_text=\"*get*keystrokes*\")\n| where (isnotnull(mvfind('powershell.file.script_block_text', \"(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_]['’.])(?:getasynckeystate)(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?!['’.][\\\\p{L}\\\\p{M}\\\\p{N}_])\")) OR isnotnull(mvfind('powershell.file.script_block_text', \"(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_]['’.])get(?!['’.][\\\\p{L}\\\\p{M}\\\\p{N}_])[^\\\\p{L}\\\\p{M}\\\\p{N}_]+keystrokes(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?!['’.][\\\\p{L}\\\\p{M}\\\\p{N}_])\")))",
+    'exact',
+  ],
+  [
+    'text field: wildcard term matches within one token',
+    'message: *segf*',
+    'message="*segf*"\n| where isnotnull(mvfind(message, "(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_][\'’.])(?:(?:[\\\\p{L}\\\\p{M}\\\\p{N}_]|(?<=[\\\\p{L}\\\\p{M}\\\\p{N}_])[\'’.](?=[\\\\p{L}\\\\p{M}\\\\p{N}_]))*segf(?:[\\\\p{L}\\\\p{M}\\\\p{N}_]|(?<=[\\\\p{L}\\\\p{M}\\\\p{N}_])[\'’.](?=[\\\\p{L}\\\\p{M}\\\\p{N}_]))*)(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])"))',
+    'exact',
+  ],
+  [
+    'text field: negated',
+    'not message: error',
+    '\n| where NOT isnotnull(mvfind(message, "(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_][\'’.])(?:error)(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])"))',
+    'exact',
+  ],
 ];
 
 describe('SPL golden translations', () => {
