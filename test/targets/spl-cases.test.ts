@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadCaseSpec } from '../../src/rules/case-spec.js';
 import { runSpl, splunkEventFromEcs } from '../../src/equiv/spl/index.js';
 import { translateRule } from '../../targets/core/index.js';
@@ -30,9 +31,27 @@ const cases = files
   .map((f) => ({ f, load: loadCaseSpec(readFileSync(join(DIR, f), 'utf8'), join(DIR, f)) }))
   .filter((c) => c.load.spec?.expect.spl !== undefined);
 
+/** Keys of `expect.spl` this file knows how to check; any other key fails (a new kind of check). */
+const HANDLED_KEYS = new Set(['must_match_regex', 'must_not_match_regex', 'note']);
+
 describe('shared cases with an spl expectation', () => {
-  it('there are cases to check', () => {
+  it('every case file with an spl expectation loads and is checked here', () => {
+    // read the files independently of the case loader, so a case it cannot load is not skipped
+    const withSpl = files.filter((f) => {
+      const doc = parseYaml(readFileSync(join(DIR, f), 'utf8')) as {
+        expect?: Record<string, unknown>;
+      };
+      return doc?.expect?.spl !== undefined;
+    });
+    expect(cases.map((c) => c.f)).toEqual(withSpl);
     expect(cases.length).toBeGreaterThanOrEqual(15);
+    for (const { f, load } of cases) {
+      const unknown = Object.keys(load.spec!.expect.spl!).filter((k) => !HANDLED_KEYS.has(k));
+      expect(unknown, `${f}: expect.spl keys this test does not check`).toEqual([]);
+      // rule-level expectations checked below: alerts of new_terms / threshold rules
+      expect(load.spec!.expect.compile_error, `${f}: compile_error is not checked`).toBeUndefined();
+      expect(load.spec!.expect.error, `${f}: error is not checked`).toBeUndefined();
+    }
   });
 
   for (const { f, load } of cases) {
