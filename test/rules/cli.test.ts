@@ -1,5 +1,6 @@
 /** `siemc lint` and `siemc info`, run in-process. */
 import { describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
 
 const REFERENCE =
@@ -80,11 +81,27 @@ describe('siemc lint', () => {
           .map((d: { file: string }) => d.file),
       ),
     ].sort();
-    expect(bad).toEqual([
-      '../shared/cases/new-terms-history-window-order.yaml',
-      '../shared/cases/parse-or-needs-trailing-space.yaml',
-      '../shared/cases/parse-quoted-trailing-backslash.yaml',
-    ]);
+    // Exactly the cases whose `expect.error` says the input must be rejected.
+    const rejected = readdirSync('../shared/cases')
+      .filter((f) => f.endsWith('.yaml'))
+      .filter((f) =>
+        /^expect:\n(?:  .*\n)*?  error:/m.test(readFileSync(`../shared/cases/${f}`, 'utf8')),
+      )
+      .map((f) => `../shared/cases/${f}`)
+      .sort();
+    expect(rejected.length).toBeGreaterThanOrEqual(3);
+    expect(bad).toEqual(rejected);
+    // A parse error is at Kibana's column in the query, moved to the file: `query: '` is 8 wide.
+    for (const f of rejected) {
+      const text = readFileSync(f, 'utf8');
+      const col = /parse error expected at column (\d+)/.exec(text)?.[1];
+      if (!col) continue;
+      const line = text.split('\n').findIndex((l) => l.startsWith("query: '")) + 1;
+      const d = out.diagnostics.find(
+        (x: { file: string; severity: string }) => x.file === f && x.severity === 'error',
+      );
+      expect([d.line, d.column], f).toEqual([line, Number(col) + 8]);
+    }
   });
 
   it('reads stdin, uses colours only on a TTY without NO_COLOR, and shows a progress bar only on a TTY', async () => {
