@@ -425,7 +425,9 @@ export function compareAlerts(expected: Record<string, unknown>[], actual: Alert
   const extra = actual.filter((_, j) => !used.has(j));
   const ok = missing.length === 0 && extra.length === 0;
   if (ok) return { ok, what: 'alerts' };
-  const detail = [`alerts: expected ${expected.length}, got ${actual.length}`];
+  const detail = [
+    `alerts: expected ${expected.length}, got ${actual.length} (${missing.length} missing, ${extra.length} unexpected)`,
+  ];
   for (const m of missing) detail.push(`  - missing:    ${JSON.stringify(m)}`);
   for (const x of extra) detail.push(`  + unexpected: ${brief(x)}`);
   return { ok, what: 'alerts', detail };

@@ -232,7 +232,47 @@ describe('siemc test', () => {
     const fail = await runCli(['test', spec]);
     expect(fail.code).toBe(1);
     expect(fail.stdout).toContain('event 2: expected match: true, got false');
-    expect(fail.stdout).toContain('alerts: expected 0, got 1');
+    expect(fail.stdout).toContain('alerts: expected 0, got 1 (0 missing, 1 unexpected)');
+  });
+});
+
+describe('the shipped spec for the reference rule', () => {
+  const SPEC = 'test/fixtures/specs/o365-device-code.test.yaml';
+
+  it('passes: the rule in rules/examples, the scenario events by path, 11 alerts', async () => {
+    const r = await runCli(['test', SPEC]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toBe(`PASS ed2461e1-d6bf-4550-87b9-c008d6ac15f4 (${SPEC}) — 2/2 checks\n`);
+  });
+
+  it('a wrong expectation fails with exit 1 and a diff of the alerts and matches', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'siemc-spec-'));
+    const spec = join(tmp, 'broken.test.yaml');
+    // Same paths, resolved from the spec's own folder.
+    const text = readFileSync(SPEC, 'utf8')
+      .replace(
+        /^rule: .*$/m,
+        `rule: ${join(process.cwd(), 'rules/examples/initial_access_identity_oauth_device_code_grant_unusual_source_asn.toml')}`,
+      )
+      .replace(
+        /^events: .*$/m,
+        `events: ${join(process.cwd(), '../shared/fixtures/o365-device-code/ecs.ndjson')}`,
+      )
+      .replace('matches: 20', 'matches: 19')
+      .replace('northwind-labs.example, 64505]', 'northwind-labs.example, 64506]');
+    writeFileSync(spec, text);
+    const r = await runCli(['test', spec]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`FAIL ed2461e1-d6bf-4550-87b9-c008d6ac15f4 (${spec}) — 0/2 checks`);
+    expect(lines).toContain('    alerts: expected 11, got 11 (1 missing, 1 unexpected)');
+    expect(lines).toContain(
+      '      - missing:    {"new_terms":["ivan.petrov@northwind-labs.example",64506],"event_id":"6c74564c-2be9-5565-aa85-75f399e8fa54"}',
+    );
+    expect(lines).toContain(
+      '      + unexpected: {"line":33,"event_id":"6c74564c-2be9-5565-aa85-75f399e8fa54","new_terms":["ivan.petrov@northwind-labs.example",64505]}',
+    );
+    expect(lines).toContain('    expected 19 query matches in the window, got 20');
   });
 });
 
