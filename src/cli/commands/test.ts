@@ -45,7 +45,15 @@ export function loadSchemaOption(
 }
 
 export function printDiagnostics(io: CliIO, ds: Diagnostic[]): void {
-  for (const d of ds) io.stderr(renderDiagnostic(d) + '\n');
+  for (const d of ds) {
+    // A diagnostic about the whole run (e.g. events without a timestamp) has no place in a file.
+    if (d.file === undefined && d.line === undefined) {
+      const who = d.rule ? `rule ${d.rule}: ` : '';
+      io.stderr(
+        `siemc: ${who}${d.severity} ${d.code} ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`,
+      );
+    } else io.stderr(renderDiagnostic(d) + '\n');
+  }
 }
 
 function alertText(a: Alert): string {
