@@ -19,6 +19,7 @@ import {
   leafOfIn,
   leafOfMatch,
   leafOfRange,
+  leafOfTextOr,
   termKey,
   type LeafResult,
   type Term,
@@ -40,6 +41,7 @@ type Expr =
 
 function leafExpr(r: LeafResult, negated: boolean): Expr {
   if (r.kind === 'drop') return { kind: 'const', value: !negated, span: { start: 0, end: 0 } };
+  if (r.kind === 'const') return { kind: 'const', value: r.value, span: { start: 0, end: 0 } };
   if (r.kind === 'keywords') return { kind: 'sel', body: { kind: 'keywords', values: r.values } };
   return orOfTerms(r.terms.map((t) => [t]));
 }
@@ -56,7 +58,8 @@ function orOfTerms(maps: Term[][]): Expr {
     single &&
     maps.every((m) => uncased(m[0]) === key) &&
     !first.mods.includes('exists') &&
-    !first.mods.includes('re')
+    // regexes share a list only under the same flags (`cased` means nothing to `re`)
+    (!first.mods.includes('re') || maps.every((m) => termKey(m[0]) === termKey(first)))
   ) {
     const anyCased = maps.some((m) => m[0].mods.includes('cased'));
     const mods = first.mods.filter((m) => m !== 'cased');
@@ -116,8 +119,11 @@ function build(n: LNode, ctx: TargetContext, negated: boolean): Expr {
     }
     case 'and':
       return mergeAnd(n.children.map((c) => build(c, ctx, negated)));
-    case 'or':
+    case 'or': {
+      const text = leafOfTextOr(n, ctx);
+      if (text) return leafExpr(text, negated);
       return mergeOr(n.children.map((c) => build(c, ctx, negated)));
+    }
   }
 }
 

@@ -16,12 +16,14 @@
  */
 import type { Span } from '../../src/kql/ast.js';
 import { defaultSchema, matchKindOf, type MatchKind } from '../../src/schema/index.js';
-import type { EqPattern, LExists, LField, LIn, LMatch, LRange, Pattern } from '../core/ir.js';
+import type { EqPattern, LExists, LField, LIn, LMatch, LOr, LRange, Pattern } from '../core/ir.js';
 import { hasCasedLetters, isCidr, isNumeric } from '../core/lower/classify.js';
 import { parseCidr, parseIp } from '../../src/eval/ip.js';
 import type { TargetContext } from '../core/target.js';
 import { encodeSigmaPattern, escapeRegexLiteral, WILDCARD, type PatternPart } from './escape.js';
 import { canSingleQuote, type YamlScalar } from './yaml.js';
+import { textRegex } from './text.js';
+import type { Analyzer } from '../../src/schema/types.js';
 
 /** One selection entry: a field (with modifiers) and its OR-ed values. */
 export interface Term {
@@ -43,6 +45,7 @@ export function termKey(t: Term): string {
 export type LeafResult =
   | { kind: 'terms'; terms: Term[] }
   | { kind: 'keywords'; values: string[]; span: Span }
+  | { kind: 'const'; value: boolean }
   | { kind: 'drop' };
 
 type Kind = MatchKind | 'unknown';
@@ -53,21 +56,28 @@ interface FieldInfo {
   name: string;
   /** False when the field cannot be named in Sigma (an unsupported diagnostic was reported). */
   writable: boolean;
+  /** The analyzer of a text field. */
+  analyzer?: Analyzer;
 }
 
 function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
   const writable = sigmaFieldUsable(f, ctx, span);
-  const name = f.name;
-  const hint = f.type;
-  if (hint) {
-    const kind: Kind = hint === 'number' ? 'number' : hint === 'object' ? 'object' : hint;
-    return { kind, lowercase: false, name, writable };
-  }
+  // Elastic's facts about the source field (normalizer, multi-field parent, analyzer) hold
+  // whatever the profile names it in Sigma; the type comes from the mapping hint when there is one.
   const r = defaultSchema().resolve(f.source);
-  const kind: Kind = r.known ? matchKindOf(r.type) : 'keyword';
-  // A multi-field (`process.command_line.text`) lives in its parent's values.
-  const valueName = r.valuePath !== r.name && f.name === f.source ? r.valuePath : name;
-  return { kind, lowercase: r.normalizer === 'lowercase', name: valueName, writable };
+  const hint = f.type;
+  const kind: Kind = hint
+    ? hint === 'number'
+      ? 'number'
+      : hint
+    : r.known
+      ? matchKindOf(r.type)
+      : 'keyword';
+  const lowercase = f.caseInsensitive === true || (r.known && r.normalizer === 'lowercase');
+  // A multi-field (`process.name.caseless`, `process.command_line.text`) is not in the event: it
+  // indexes its parent's values, so Sigma names the parent.
+  const name = r.known && r.valuePath !== r.name && f.name === f.source ? r.valuePath : f.name;
+  return { kind, lowercase, name, writable, analyzer: kind === 'text' ? r.analyzer : undefined };
 }
 
 /** Can the field be written as a Sigma field name? Reports why not. */
@@ -148,7 +158,7 @@ function regexOf(p: Pattern): string {
   return (
     '^' +
     partsOf(p)
-      .map((x) => (x === WILDCARD ? '[\\s\\S]*' : escapeRegexLiteral(x)))
+      .map((x) => (x === WILDCARD ? '.*' : escapeRegexLiteral(x)))
       .join('') +
     '$'
   );
@@ -183,7 +193,9 @@ function stringTerm(info: FieldInfo, p: Pattern, ctx: TargetContext, span: Span)
     'the value holds line breaks or control characters; it is written as an anchored |re regex to stay exact',
     span,
   );
-  return { field: info.name, mods: cased.length ? ['re'] : ['re', 'i'], values: [re], span };
+  // `s`: a wildcard (`.*`) runs over line breaks, as KQL's `*` does
+  const flags = [...(cased.length ? [] : ['i']), ...(partsOf(p).includes(WILDCARD) ? ['s'] : [])];
+  return { field: info.name, mods: ['re', ...flags], values: [re], span };
 }
 
 function numberValue(text: string): number | undefined {
@@ -257,36 +269,8 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
       );
       return { kind: 'drop' };
     }
-    case 'text': {
-      ctx.diags.lossy(
-        'wider',
-        span,
-        'SIGMA-TEXT-FIELD',
-        `${field.source} is an analyzed text field; Sigma has no token matching, so the value is matched as a case-insensitive substring`,
-      );
-      ctx.diags.lossy(
-        'narrower',
-        span,
-        'SIGMA-TEXT-FIELD-PHRASE',
-        `a phrase on the text field ${field.source} also matches other punctuation and spacing between the words, which a substring does not`,
-      );
-      const texts = textsOf(p);
-      if (!texts.every(canSingleQuote)) {
-        ctx.diags.unsupported(
-          span,
-          'SIGMA-UNWRITABLE-VALUE',
-          'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
-        );
-        return { kind: 'drop' };
-      }
-      const inner = p.kind === 'eq' ? [p.text] : partsOf(p);
-      return {
-        kind: 'terms',
-        terms: [
-          { field: info.name, mods: ['contains'], values: [encodeSigmaPattern(inner)], span },
-        ],
-      };
-    }
+    case 'text':
+      return textLeaf(field, info, [p], ctx, span);
     case 'date':
     case 'object':
     case 'geo': {
@@ -302,6 +286,89 @@ function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): L
       return t ? { kind: 'terms', terms: [t] } : { kind: 'drop' };
     }
   }
+}
+
+/** A match on an analyzed text field: a token regex (see text.ts). */
+function textLeaf(
+  field: LField,
+  info: FieldInfo,
+  patterns: Pattern[],
+  ctx: TargetContext,
+  span: Span,
+): LeafResult {
+  const tr = textRegex(patterns, info.analyzer);
+  if (!tr) return textSubstring(field, info, patterns, ctx, span);
+  if (tr.regex === undefined) {
+    ctx.diags.info(
+      'SIGMA-TEXT-NO-TOKENS',
+      `the value has no word characters, so the analyzed text field ${field.source} can never match it (Elasticsearch finds no terms); the clause is written as never matching`,
+      span,
+    );
+    return { kind: 'const', value: false };
+  }
+  if (!canSingleQuote(tr.regex)) {
+    ctx.diags.unsupported(
+      span,
+      'SIGMA-UNWRITABLE-VALUE',
+      'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
+    );
+    return { kind: 'drop' };
+  }
+  if (tr.wider) {
+    ctx.diags.lossy(
+      'wider',
+      span,
+      'SIGMA-TEXT-FIELD',
+      `${field.source} is an analyzed text field (standard analyzer): ${tr.wider}`,
+    );
+  } else {
+    ctx.diags.info(
+      'SIGMA-TEXT-FIELD-REGEX',
+      `${field.source} is an analyzed text field; its tokenizer is written as a token regex (exact)`,
+      span,
+    );
+  }
+  return {
+    kind: 'terms',
+    terms: [{ field: info.name, mods: ['re', ...tr.flags], values: [tr.regex], span }],
+  };
+}
+
+/** A text field whose analyzer has no regex form: a case-insensitive substring, declared. */
+function textSubstring(
+  field: LField,
+  info: FieldInfo,
+  patterns: Pattern[],
+  ctx: TargetContext,
+  span: Span,
+): LeafResult {
+  ctx.diags.lossy(
+    'wider',
+    span,
+    'SIGMA-TEXT-FIELD',
+    `${field.source} is an analyzed text field whose analyzer siemc cannot write as a regex; the value is matched as a case-insensitive substring, which also matches inside longer words`,
+  );
+  ctx.diags.lossy(
+    'narrower',
+    span,
+    'SIGMA-TEXT-FIELD-PHRASE',
+    `on the text field ${field.source}, words separated by other punctuation or spacing than in the value still match in Elasticsearch, but not as a substring`,
+  );
+  const terms: Term[] = [];
+  for (const p of patterns) {
+    const texts = textsOf(p);
+    if (!texts.every(canSingleQuote)) {
+      ctx.diags.unsupported(
+        span,
+        'SIGMA-UNWRITABLE-VALUE',
+        'the value contains characters that a Sigma rule cannot hold without double-quoted escapes',
+      );
+      return { kind: 'drop' };
+    }
+    const inner = p.kind === 'eq' ? [p.text] : partsOf(p);
+    terms.push({ field: info.name, mods: ['contains'], values: [encodeSigmaPattern(inner)], span });
+  }
+  return { kind: 'terms', terms };
 }
 
 export function leafOfMatch(n: LMatch, ctx: TargetContext): LeafResult {
@@ -327,7 +394,42 @@ export function leafOfMatch(n: LMatch, ctx: TargetContext): LeafResult {
   return matchTerm(n.field, n.pattern, ctx, n.span);
 }
 
+/**
+ * An OR of matches on one analyzed text field: one token regex with the alternatives inside
+ * (instead of a list of regexes that repeat the word boundaries). Undefined when `n` is not that.
+ */
+export function leafOfTextOr(n: LOr, ctx: TargetContext): LeafResult | undefined {
+  const fields: LField[] = [];
+  const patterns: Pattern[] = [];
+  for (const c of n.children) {
+    if (c.kind === 'match' && c.field) {
+      fields.push(c.field);
+      patterns.push(c.pattern);
+    } else if (c.kind === 'in') {
+      fields.push(c.field);
+      patterns.push(...c.values);
+    } else return undefined;
+  }
+  const f = fields[0];
+  if (
+    !f ||
+    f.wildcard ||
+    fields.some((x) => x.source !== f.source || x.name !== f.name || x.wildcard) ||
+    patterns.some((p) => p.kind === 'any' || p.kind === 'cidr')
+  )
+    return undefined;
+  const r = defaultSchema().resolve(f.source);
+  const kind = f.type ?? (r.known ? matchKindOf(r.type) : 'keyword');
+  if (kind !== 'text') return undefined;
+  const info = fieldInfo(f, ctx, n.span);
+  if (!info.writable) return { kind: 'drop' };
+  return textLeaf(f, info, patterns, ctx, n.span);
+}
+
 export function leafOfIn(n: LIn, ctx: TargetContext): LeafResult {
+  const info = fieldInfo(n.field, ctx, n.span);
+  if (!info.writable) return { kind: 'drop' };
+  if (info.kind === 'text') return textLeaf(n.field, info, n.values, ctx, n.span);
   const terms: Term[] = [];
   for (const v of n.values) {
     const r = matchTerm(n.field, v as EqPattern, ctx, n.span);
