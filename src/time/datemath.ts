@@ -167,7 +167,12 @@ export function parseDateMath(expr: string): DateMathResult {
     }
     if (i >= text.length) return bad(text, i, `missing unit after '${text.slice(opAt, i)}'`);
     const u = readUnit(text, i);
-    if (!u) return bad(text, i, `unknown unit '${text[i]}' (units: y M w d h H m s)`);
+    if (!u) {
+      const what = /\s/.test(text[i])
+        ? 'white space where a unit belongs'
+        : `unknown unit '${text[i]}'`;
+      return bad(text, i, `${what} (units: y M w d h H m s)`);
+    }
     i = u.next;
     ops.push(c === '/' ? { op: '/', unit: u.unit } : { op: c, amount, unit: u.unit });
   }

@@ -98,6 +98,7 @@ describe('date math', () => {
     ['now-', "'-' must be followed by a unit"],
     ['now-5', 'missing unit'],
     ['now-5x', "unknown unit 'x'"],
+    ['now-5 minutes', 'white space where a unit belongs'],
     ['now/2d', "rounding '/' takes a unit only"],
     ['now*2', "unexpected '*'"],
     ['yesterday', "neither 'now' nor an ISO 8601 timestamp"],
