@@ -38,6 +38,8 @@ import { interpreterFor, InterpreterError } from './interpreters.js';
 import type { EcsEvent, TargetInterpreter } from './types.js';
 import { eventTransform, type EventTransform } from './transforms.js';
 import { selectProfile } from '../mapping/select.js';
+import type { MappingProfile } from '../mapping/types.js';
+import { fieldShapes } from './shape.js';
 
 export interface VerifyOptions {
   targets: readonly Target[];
@@ -394,12 +396,24 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
     report.note = 'no parsed KQL query: nothing to verify';
     return report;
   }
+  // The mapping profile (the same for every target): its event transforms and field shapes.
+  let profile: MappingProfile | undefined;
+  try {
+    profile = selectProfile(rule, {
+      mapping: opts.translate?.mapping,
+      cwd: opts.translate?.cwd,
+      candidates: opts.translate?.candidates,
+    }).profile;
+  } catch {
+    /* a bad --mapping is reported by the translation itself */
+  }
   const ts = windowStamp(rule, opts.now);
   const generated = generateEvents([rule.ast], {
     seed: opts.seed ?? 1,
     fieldInfo: schemaFieldInfo(schema),
     now: opts.now,
     maxEvents: opts.maxEvents ?? 300,
+    multiValued: fieldShapes(profile),
   });
   const stamped = generated.map((g) => ({ doc: stamp(g.doc, ts, rule), origin: g.why }));
   // The first generated event the source rule matches, moved to the window edges.
@@ -437,14 +451,8 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
       });
       continue;
     }
-    let profile = 'ecs';
-    try {
-      profile = selectProfile(rule, { mapping: opts.translate?.mapping, cwd: opts.translate?.cwd })
-        .profile.id;
-    } catch {
-      /* a bad --mapping is reported by the translation itself */
-    }
-    const transform = eventTransform(profile, target.name);
+    const profileId = profile?.id ?? 'ecs';
+    const transform = eventTransform(profileId, target.name);
     if (!transform) {
       report.targets.push({
         target: target.name,
@@ -454,7 +462,7 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
         disagreeing: 0,
         disagreements: [],
         diagnostics: [],
-        note: `no ECS → ${target.name} event transform for mapping profile '${profile}' yet`,
+        note: `no ECS → ${target.name} event transform for mapping profile '${profileId}' yet`,
       });
       continue;
     }

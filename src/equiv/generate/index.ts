@@ -32,6 +32,11 @@ export interface GenerateOptions {
   maxEvents?: number;
   /** Matching base documents per query (default 3). */
   bases?: number;
+  /**
+   * May a field hold an array? Array-valued variants are generated only where it may (default:
+   * everywhere, as Elasticsearch allows; `verify` passes the ECS / profile shapes of `shape.ts`).
+   */
+  multiValued?: (field: string) => boolean;
 }
 
 export function generateEvents(
@@ -93,11 +98,15 @@ export function generateEvents(
     if (value !== MISSING) setPath(d, field, value);
     return d;
   };
+  const multiValued = opts.multiValued ?? (() => true);
   // Full variants on the first matching base.
   for (const atom of table.atoms) {
     if (atom.field === undefined) continue;
-    for (const v of atomVariants(atom, rng, sampleOf(atom)))
+    const arrays = multiValued(atom.field);
+    for (const v of atomVariants(atom, rng, sampleOf(atom))) {
+      if (Array.isArray(v.value) && !arrays) continue;
       push(apply(base, atom.field, v.value), v.why);
+    }
   }
   // The atom's value under a sibling key while the field itself holds another value: catches
   // mixed-up fields and Name/Value pairs that lost their pairing in a target.
@@ -119,7 +128,9 @@ export function generateEvents(
   for (const atom of table.atoms) {
     const n = atom.node;
     if (atom.kind !== 'opaque' || !n || (n.kind !== 'is' && n.kind !== 'range')) continue;
-    const field = n.field && !n.field.wildcard ? String(n.field.name) : 'message';
+    // A multi-field (`process.name.caseless`) reads its parent's values: write those.
+    const named = n.field && !n.field.wildcard ? String(n.field.name) : 'message';
+    const field = opts.fieldInfo?.(named)?.valuePath ?? named;
     const v = n.value;
     const text =
       v.kind === 'wildcard'
