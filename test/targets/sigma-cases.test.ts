@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadCaseSpec, loadRuleText } from '../../src/rules/index.js';
 import { loadSigma, runCorrelations } from '../../src/equiv/sigma/index.js';
-import { sigmaPredicate, toSigma } from './sigma-helpers.js';
+import { decodeSigmaString, type SigmaPiece } from '../../src/equiv/sigma/strings.js';
+import type { Translation } from '../../targets/types.js';
+import { detectionOf, sigmaPredicate, toSigma } from './sigma-helpers.js';
 
 const DIR = '../shared/cases';
 const files = readdirSync(DIR)
@@ -49,6 +51,135 @@ function loadedScalars(text: string): { values: string[]; entries: Map<string, u
   return { values, entries };
 }
 
+/** Expectation keys this test knows how to check; any other key fails the case. */
+const HANDLED_KEYS = new Set([
+  'must_match_regex',
+  'must_not_match_regex',
+  'values_after_yaml_load',
+  'note',
+]);
+
+/** The Sigma value of `field` (any modifiers) decoded with Sigma's escaping, modifiers applied. */
+function decodedValues(t: Translation, field: string): SigmaPiece[][] {
+  const out: SigmaPiece[][] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        const [f, ...mods] = k.split('|');
+        if (f !== field) {
+          walk(x);
+          continue;
+        }
+        for (const raw of Array.isArray(x) ? x : [x]) {
+          if (typeof raw !== 'string') continue;
+          const pieces = decodeSigmaString(raw);
+          if (mods.includes('contains') || mods.includes('endswith')) pieces.unshift({ any: true });
+          if (mods.includes('contains') || mods.includes('startswith')) pieces.push({ any: true });
+          out.push(pieces);
+        }
+      }
+  };
+  walk(detectionOf(t.text));
+  return out;
+}
+
+const condition = (t: Translation): string => String(detectionOf(t.text).condition);
+
+/**
+ * Checks for what a case's `note` says in prose. A new case with a sigma note and no entry here
+ * fails, so every expectation is read by a person and turned into a check.
+ */
+const NOTE_CHECKS: Record<string, (t: Translation) => void> = {
+  'eval-exists-matches-empty-string': (t) => {
+    expect(detectionOf(t.text).selection).toEqual({ 'user.name|exists': true });
+  },
+  'eval-keyword-exact-case': (t) => {
+    expect(detectionOf(t.text).selection).toEqual({ 'process.name|cased': 'vaultcmd.exe' });
+  },
+  'eval-not-group-no-demorgan-split': (t) => {
+    expect(condition(t)).toBe('selection and not filter');
+    expect(detectionOf(t.text).filter).toEqual({
+      'user.name|cased': 'svc_backup',
+      'host.name|cased': 'db01',
+    });
+  },
+  'eval-not-keeps-missing-field': (t) => {
+    expect(condition(t)).toBe('selection and not filter');
+    expect(t.text).not.toMatch(/\|exists/);
+  },
+  'eval-numeric-looking-keyword': (t) => {
+    expect(detectionOf(t.text).selection).toEqual({ 'event.code': '4688' });
+  },
+  'eval-question-mark-is-literal': (t) => {
+    expect(decodedValues(t, 'file.name')).toEqual([[{ any: true }, { lit: 'invoice?.pdf' }]]);
+  },
+  'eval-quoted-asterisk-is-literal': (t) => {
+    expect(decodedValues(t, 'process.command_line')).toEqual([
+      [{ lit: 'schtasks /delete /tn * /f' }],
+    ]);
+  },
+  'eval-wildcard-literal-backslash': (t) => {
+    expect(decodedValues(t, 'process.command_line')).toEqual([
+      [{ any: true }, { lit: '\\' }, { any: true }],
+    ]);
+  },
+  'kusto-backslash-contains-not-endswith': (t) => {
+    expect(decodedValues(t, 'process.command_line')).toEqual([
+      [{ any: true }, { lit: '\\AppData\\' }, { any: true }],
+    ]);
+  },
+  'kusto-negated-wildcard': (t) => {
+    expect(condition(t)).toBe('selection and not filter');
+    expect(detectionOf(t.text).filter).toEqual({
+      'process.command_line|contains|cased': '-NoProfile',
+    });
+  },
+  'mapping-field-name-with-space': (t) => {
+    expect(detectionOf(t.text).selection).toEqual({
+      'winlog.event_data.Service Name|cased': 'evilsvc',
+    });
+  },
+  'new-terms-array-combinations': (t) => {
+    const d = t.diagnostics.find((x) => x.code === 'SIGMA-NEW-TERMS');
+    expect(d?.severity).toBe('warning');
+    expect(d?.effect).toBe('wider');
+    expect(t.verdict).toBe('wider');
+  },
+  'parse-keyword-case-insensitive': (t) => {
+    expect(condition(t)).toBe('selection');
+    expect(detectionOf(t.text).selection).toEqual([
+      { 'process.name|cased': 'cmd.exe', 'user.name|cased': 'alice' },
+      { 'process.name|cased': 'mshta.exe' },
+    ]);
+  },
+  'sigma-backslash-before-wildcard': (t) => {
+    expect(decodedValues(t, 'file.path')).toEqual([
+      [{ lit: 'C:\\Users\\' }, { any: true }, { lit: '\\Desktop\\' }, { any: true }],
+    ]);
+  },
+};
+
+describe('every case file is read', () => {
+  it('each case loads as a spec', () => {
+    for (const c of cases)
+      expect(c.spec, `${c.file}: ${JSON.stringify(c.diagnostics)}`).toBeDefined();
+  });
+  it('each sigma expectation uses only checked keys, and each note has a check', () => {
+    for (const c of cases) {
+      const exp = c.spec?.expect.sigma;
+      if (!exp) continue;
+      for (const k of Object.keys(exp))
+        expect(HANDLED_KEYS.has(k), `${c.file}: unhandled sigma expectation '${k}'`).toBe(true);
+      if (exp.note !== undefined)
+        expect(
+          NOTE_CHECKS[c.spec!.id],
+          `${c.file}: its note has no check in NOTE_CHECKS`,
+        ).toBeDefined();
+    }
+  });
+});
+
 describe('shared cases with a sigma expectation', () => {
   const withSigma = cases.filter((c) => c.spec?.expect.sigma);
   it('there are cases to check', () => {
@@ -81,6 +212,7 @@ describe('shared cases with a sigma expectation', () => {
           expect(values).toContain(wanted);
         }
       }
+      NOTE_CHECKS[c.spec!.id]?.(t);
     });
   }
 });
