@@ -60,6 +60,22 @@ export interface BatchOptions extends TranslateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The target checker's errors; a checker that crashes is an error too (the batch goes on). */
+function runCheck(target: Target, text: string): Diagnostic[] {
+  try {
+    return target.check!(text).filter((d) => d.severity === 'error');
+  } catch (e) {
+    return [
+      {
+        severity: 'error',
+        code: 'CHECK-INTERNAL',
+        message: `the ${target.name} output checker failed: ${(e as Error).message}`,
+        hint: 'this is a bug in siemc; please report it with the rule',
+      },
+    ];
+  }
+}
+
 /** Translate every rule to every target. Never throws for bad rules. */
 export function convertBatch(
   loaded: LoadedRule[],
@@ -99,7 +115,7 @@ export function convertBatch(
         const translation = translateRule(rule, target, opts);
         const checkDiagnostics =
           opts.check !== false && target.check && translation.text !== ''
-            ? target.check(translation.text).filter((d) => d.severity === 'error')
+            ? runCheck(target, translation.text)
             : [];
         const internal = translation.diagnostics.some((d) => d.code === 'INTERNAL');
         items.push({

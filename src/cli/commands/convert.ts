@@ -5,10 +5,12 @@
  * Without --out: prints each translation (stdout) and its diagnostics (stderr; with one rule and
  * one target stdout is the bare query). With --out: writes one file per rule and target, each
  * target's bundle (e.g. splunk/savedsearches.conf), report.json and report.md, and prints the
- * totals per target. Exit 0 ok, 1 when a rule failed outright (load/parse error, checker error,
- * unsupported) or, with --strict, when any translation is not exact; 2 usage.
+ * totals per target. Files are written atomically (each to a temporary name, renamed once all are
+ * written), so an error leaves no half-written output. Exit 0 ok, 1 when a rule failed outright
+ * (load/parse error, checker error, no translation at all) or, with --strict, when any
+ * translation is not exact; 2 usage.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Register } from '../main.js';
 import { type CliIO, UsageError, useColour } from '../io.js';
@@ -84,14 +86,50 @@ function itemDiagnostics(it: BatchItem): Diagnostic[] {
 
 function render(io: CliIO, d: Diagnostic, rule?: Rule): string {
   void useColour(io);
+  if (d.line === undefined && d.file !== undefined) {
+    // a rule-level diagnostic (no position in the query): name the file, not `?:?`
+    const out = [`${d.file}: ${d.severity} ${d.code} ${d.message}`];
+    if (d.hint) out.push(`  hint: ${d.hint}`);
+    return out.join('\n');
+  }
   return renderDiagnostic(d, d.file === rule?.source.file ? rule?.source.text : undefined);
 }
 
+/** The rule could not be converted at all: load/parse/checker failure, or no output. */
+function failedOutright(it: BatchItem): boolean {
+  return it.status === 'failed' || (it.status === 'unsupported' && !it.translation?.text);
+}
+
 function exitCodeFor(report: BatchReport, strict: boolean): number {
-  const failed = report.items.some((i) => i.status === 'failed' || i.status === 'unsupported');
-  if (failed) return 1;
+  if (report.items.some(failedOutright)) return 1;
   if (strict && report.items.some((i) => i.status !== 'exact' && i.status !== 'skipped')) return 1;
   return 0;
+}
+
+/**
+ * Write every file under `outDir` atomically: all contents go to temporary names first and are
+ * renamed into place only when every write succeeded; on error the temporaries are removed.
+ */
+function writeAtomically(outDir: string, files: { path: string; content: string }[]): void {
+  const staged: { tmp: string; final: string }[] = [];
+  const suffix = `.siemc-tmp-${process.pid}`;
+  try {
+    for (const f of files) {
+      const final = join(outDir, f.path);
+      mkdirSync(dirname(final), { recursive: true });
+      const tmp = final + suffix;
+      staged.push({ tmp, final });
+      writeFileSync(tmp, f.content);
+    }
+    // a destination that cannot be replaced by a file fails here, before any file is renamed
+    for (const s of staged)
+      if (existsSync(s.final) && statSync(s.final).isDirectory())
+        throw new Error(`${s.final} is a directory`);
+    for (const s of staged) renameSync(s.tmp, s.final);
+  } catch (e) {
+    for (const s of staged) rmSync(s.tmp, { force: true });
+    throw e;
+  }
 }
 
 function printText(io: CliIO, report: BatchReport): void {
@@ -186,10 +224,16 @@ export const registerConvert: Register = (program, io, setExit) => {
           content: JSON.stringify(reportJson(report), null, 2) + '\n',
         });
         files.push({ path: 'report.md', content: reportMarkdown(report) });
-        for (const f of files) {
-          const p = join(outDir, f.path);
-          mkdirSync(dirname(p), { recursive: true });
-          writeFileSync(p, f.content);
+        try {
+          writeAtomically(outDir, files);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          io.stderr(
+            `${opts.out}: error CONVERT-WRITE cannot write the output: ${err.message}\n` +
+              `  hint: --out must name a directory you can write to; no file was replaced or left half-written\n`,
+          );
+          setExit(1);
+          return;
         }
         if (opts.format === 'json')
           io.stdout(
@@ -198,7 +242,7 @@ export const registerConvert: Register = (program, io, setExit) => {
           );
         else {
           for (const it of report.items) {
-            if (it.status === 'failed' || it.status === 'unsupported') {
+            if (failedOutright(it)) {
               for (const d of itemDiagnostics(it).filter((x) => x.severity === 'error'))
                 io.stderr(render(io, d, it.rule) + '\n');
             }
