@@ -374,7 +374,7 @@ export class RuleRunner {
       this.diagnostics.push({
         severity: 'warning',
         code: 'ENG010',
-        message: `${this.stats.noTimestamp} event(s) have no ${this.rule.timestampOverride ? `${this.rule.timestampOverride} or @timestamp` : '@timestamp'} and were not evaluated`,
+        message: `${this.stats.noTimestamp} event(s) have no usable ${this.rule.timestampOverride ? `${this.rule.timestampOverride} or @timestamp` : '@timestamp'} (missing, or not a date) and were not evaluated`,
         rule: id,
       });
     }

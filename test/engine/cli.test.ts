@@ -110,7 +110,7 @@ describe('siemc test', () => {
     expect(r.stderr).toContain(`${events}:3:1 warning EVT001 invalid JSON`);
     expect(r.stderr).toContain(`${events}:7:1 warning EVT001 not a JSON object`);
     expect(r.stderr).toContain(
-      'siemc: rule 11111111-2222-3333-4444-555555555555: warning ENG010 1 event(s) have no event.ingested or @timestamp and were not evaluated\n',
+      'siemc: rule 11111111-2222-3333-4444-555555555555: warning ENG010 1 event(s) have no usable event.ingested or @timestamp (missing, or not a date) and were not evaluated\n',
     );
     expect(r.stderr).not.toContain('<input>');
     expect(r.stderr).toContain('2 invalid line(s) skipped');
