@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRuleText } from '../../src/rules/index.js';
 import { loadSigma } from '../../src/equiv/sigma/index.js';
 import { sigmaRuleId } from '../../targets/sigma/meta.js';
-import { toSigma } from './sigma-helpers.js';
+import { ruleFromKql, toSigma } from './sigma-helpers.js';
 
 const RULES = '../shared/corpus/detection-rules/rules/integrations';
 const GOLDEN = 'test/targets/sigma-golden';
@@ -92,5 +92,17 @@ describe('docs/sigma.md', () => {
         doc,
       );
     expect(m?.[1]).toBe(readFileSync(join(GOLDEN, 'okta-brute-force.yml'), 'utf8'));
+  });
+
+  it('shows the real detection and warning of the text-field example', () => {
+    const doc = readFileSync('docs/sigma.md', 'utf8');
+    const m = /\$ siemc convert q\.kql --to sigma[^\n]*\n\.\.\.\n([\s\S]*?)```/.exec(doc);
+    expect(m).not.toBeNull();
+    const shown = m![1];
+    const t = toSigma(ruleFromKql('message: "hello world"'));
+    const detection = t.text.slice(t.text.indexOf('detection:'));
+    expect(shown.startsWith(detection)).toBe(true);
+    const d = t.diagnostics.find((x) => x.code === 'SIGMA-TEXT-FIELD');
+    expect(shown).toContain(`warning SIGMA-TEXT-FIELD [sigma] ${d!.message} (wider)`);
   });
 });
