@@ -23,7 +23,7 @@ import { compileAccessor, type Accessor } from '../eval/values.js';
 import { docDateMs } from '../eval/date.js';
 import { defaultSchema, type Schema } from '../schema/schema.js';
 import { resolveDateMath, DateMathError } from '../time/index.js';
-import { combinations, termsOf, tupleKey, type TermsOf } from './values.js';
+import { combinationCount, combinations, termsOf, tupleKey, type TermsOf } from './values.js';
 import type { Alert, EventRecord, EventRef, RuleStats } from './types.js';
 
 export interface EngineOptions {
@@ -93,6 +93,14 @@ function firstDate(get: Accessor, doc: object): number | undefined {
   return t;
 }
 
+/**
+ * Above this many term combinations in one event (several fields), the event is not grouped: a
+ * memory guard against the cartesian product of long arrays.
+ */
+export const MAX_COMBINATIONS = 10_000;
+/** Kibana's multi-field new_terms runtime field emits at most this many combinations per document. */
+export const KIBANA_NEW_TERMS_EMIT_LIMIT = 100;
+
 export class RuleRunner {
   readonly rule: Rule;
   readonly diagnostics: Diagnostic[] = [];
@@ -125,6 +133,10 @@ export class RuleRunner {
   private readonly cardFns: TermsOf[] = [];
   private readonly terms = new Map<string, TermState>();
   private readonly groups = new Map<string, Group>();
+  /** Events whose term arrays give more combinations than MAX_COMBINATIONS (skipped). */
+  private tooMany = { count: 0, first: undefined as EventRecord | undefined, n: 0 };
+  /** new_terms events with more than Kibana's 100 combinations per document. */
+  private overKibanaCap = { count: 0, first: undefined as EventRecord | undefined, n: 0 };
 
   constructor(rule: Rule, opts: EngineOptions = {}) {
     this.rule = rule;
@@ -278,8 +290,24 @@ export class RuleRunner {
     return r;
   }
 
-  private newTerms(rec: EventRecord, ts: number, seq: number): void {
+  /** The term lists of an event, or undefined when their combinations are too many to group. */
+  private termLists(rec: EventRecord): unknown[][] | undefined {
     const lists = this.termFns.map((f) => f(rec.doc));
+    const n = combinationCount(lists);
+    // Only a product that outgrows the event itself is refused (one long array is fine).
+    if (n > MAX_COMBINATIONS && lists.length > 1) {
+      if (this.tooMany.count++ === 0) this.tooMany = { count: 1, first: rec, n };
+      return undefined;
+    }
+    if (this.kind === 'new_terms' && lists.length > 1 && n > KIBANA_NEW_TERMS_EMIT_LIMIT) {
+      if (this.overKibanaCap.count++ === 0) this.overKibanaCap = { count: 1, first: rec, n };
+    }
+    return lists;
+  }
+
+  private newTerms(rec: EventRecord, ts: number, seq: number): void {
+    const lists = this.termLists(rec);
+    if (!lists) return;
     const combos = combinations(lists);
     if (combos.length === 0) return;
     let member: Member | undefined;
@@ -295,7 +323,8 @@ export class RuleRunner {
   }
 
   private threshold(rec: EventRecord, ts: number, seq: number): void {
-    const lists = this.termFns.map((f) => f(rec.doc));
+    const lists = this.termLists(rec);
+    if (!lists) return;
     const combos = combinations(lists);
     if (combos.length === 0) return;
     const member: Member = {
@@ -369,6 +398,25 @@ export class RuleRunner {
         this.alerts.push(a);
       }
       this.stats.alerts = hits.length;
+    }
+    if (this.tooMany.first) {
+      const f = this.tooMany.first;
+      this.diagnostics.push({
+        severity: 'warning',
+        code: 'ENG011',
+        message: `${this.tooMany.count} event(s) were not grouped: their ${this.kind === 'new_terms' ? 'new_terms_fields' : 'threshold.field'} values give more than ${MAX_COMBINATIONS} combinations (the first, ${f.file}:${f.line}, gives ${this.tooMany.n})`,
+        rule: id,
+        hint: 'siemc skips such events to bound its memory, so its counts may be lower than Elasticsearch’s; check the field arrays',
+      });
+    }
+    if (this.overKibanaCap.first) {
+      const f = this.overKibanaCap.first;
+      this.diagnostics.push({
+        severity: 'warning',
+        code: 'ENG012',
+        message: `${this.overKibanaCap.count} event(s) have more than ${KIBANA_NEW_TERMS_EMIT_LIMIT} value combinations of the new_terms_fields (the first, ${f.file}:${f.line}, has ${this.overKibanaCap.n}); siemc checks every combination, Kibana's history check emits at most ${KIBANA_NEW_TERMS_EMIT_LIMIT} per document, so its alerts may differ`,
+        rule: id,
+      });
     }
     if (this.ok && this.windowed && this.stats.noTimestamp > 0) {
       this.diagnostics.push({

@@ -40,11 +40,21 @@ export function termsOf(schema: Schema, name: string): TermsOf {
   };
   return (doc) => {
     let out: unknown[] | undefined;
+    // Small arrays: a linear scan; long ones get a set, so huge arrays stay linear.
+    let seen: Set<unknown> | undefined;
     get(doc, (v) => {
       const t = conv(v);
       if (t === undefined) return false;
       if (!out) out = [t];
-      else if (!out.includes(t)) out.push(t);
+      else if (seen) {
+        if (!seen.has(t)) {
+          seen.add(t);
+          out.push(t);
+        }
+      } else if (!out.includes(t)) {
+        out.push(t);
+        if (out.length > 16) seen = new Set(out);
+      }
       return false;
     });
     return out ?? EMPTY;
@@ -52,6 +62,13 @@ export function termsOf(schema: Schema, name: string): TermsOf {
 }
 
 const EMPTY: unknown[] = [];
+
+/** How many combinations `combinations(lists)` would give (without building them). */
+export function combinationCount(lists: unknown[][]): number {
+  let n = 1;
+  for (const l of lists) n *= l.length;
+  return n;
+}
 
 /** Every combination of one value per field (cartesian product), in field order. */
 export function combinations(lists: unknown[][]): unknown[][] {

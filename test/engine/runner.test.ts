@@ -308,3 +308,54 @@ describe('threshold', () => {
     expect(res.alerts.map((a) => a.terms)).toEqual([{ 'user.name': 'b' }]);
   });
 });
+
+describe('many array values in one event', () => {
+  const nt = (fields: string[]) =>
+    rule({
+      query: 'a: x',
+      type: 'new_terms',
+      newTerms: { fields, historyWindowStart: 'now-7d' },
+    });
+  const range = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+
+  it('every combination is checked; over 100 (Kibana’s per-document cap) is flagged ENG012', () => {
+    const res = runRuleSync(
+      nt(['h', 'u']),
+      evs(at('2026-06-20T11:55:00Z', { h: range(11, 'h'), u: range(11, 'u') })),
+      { now: NOW },
+    );
+    expect(res.alerts).toHaveLength(121);
+    expect(res.diagnostics.map((d) => [d.code, d.severity])).toEqual([['ENG012', 'warning']]);
+    expect(res.diagnostics[0].message).toContain('(the first, e.ndjson:1, has 121)');
+  });
+
+  it('one field with 100,000 values is deduplicated in linear time, no warning', () => {
+    const big = [...range(100_000, 'v'), ...range(100_000, 'v')];
+    const res = runRuleSync(nt(['h']), evs(at('2026-06-20T11:55:00Z', { h: big })), { now: NOW });
+    expect(res.alerts).toHaveLength(100_000);
+    expect(res.diagnostics).toEqual([]);
+  });
+
+  it('more than 10,000 combinations: the event is not grouped, ENG011 says so (new_terms and threshold)', () => {
+    const doc = at('2026-06-20T11:55:00Z', { h: range(101, 'h'), u: range(100, 'u') });
+    const res = runRuleSync(
+      nt(['h', 'u']),
+      evs(doc, at('2026-06-20T11:56:00Z', { h: 'a', u: 'b' })),
+      {
+        now: NOW,
+      },
+    );
+    expect(res.alerts.map((a) => a.new_terms)).toEqual([['a', 'b']]);
+    expect(res.diagnostics.map((d) => d.code)).toEqual(['ENG011']);
+    expect(res.diagnostics[0].message).toBe(
+      '1 event(s) were not grouped: their new_terms_fields values give more than 10000 combinations (the first, e.ndjson:1, gives 10100)',
+    );
+    const th = runRuleSync(
+      rule({ query: 'a: x', type: 'threshold', threshold: { field: ['h', 'u'], value: 1 } }),
+      evs(doc),
+      { now: NOW },
+    );
+    expect(th.alerts).toEqual([]);
+    expect(th.diagnostics.map((d) => d.code)).toEqual(['ENG011']);
+  });
+});

@@ -11,7 +11,7 @@ import { loadRulePaths } from '../../rules/load.js';
 import { RuleRunner } from '../../engine/runner.js';
 import { expandEventPaths, NdjsonError, totalBytes } from '../../engine/ndjson.js';
 import { scanEvents } from '../../engine/batch.js';
-import { loadSchemaOption, parseNow, printDiagnostics } from './test.js';
+import { loadSchemaOption, parseNow, printDiagnostics, RUN_WARNINGS } from './test.js';
 
 interface BacktestOpts {
   events?: string[];
@@ -139,7 +139,7 @@ Example:
         for (const a of res.alerts) writeAlert(a);
         printDiagnostics(
           io,
-          res.diagnostics.filter((d) => d.code === 'ENG010'),
+          res.diagnostics.filter((d) => RUN_WARNINGS.test(d.code)),
         );
       }
       if (sink) await new Promise<void>((ok) => sink!.end(ok));

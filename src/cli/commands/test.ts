@@ -44,6 +44,9 @@ export function loadSchemaOption(
   return loadSchemaFile(resolve(io.cwd, path));
 }
 
+/** Warnings the engine adds when a run finishes (ENG010 timestamps, ENG011/ENG012 term arrays). */
+export const RUN_WARNINGS = /^ENG01\d$/;
+
 export function printDiagnostics(io: CliIO, ds: Diagnostic[]): void {
   for (const d of ds) {
     // A diagnostic about the whole run (e.g. events without a timestamp) has no place in a file.
@@ -217,7 +220,7 @@ Examples:
         }
         printDiagnostics(
           io,
-          res.diagnostics.filter((d) => d.code === 'ENG010'),
+          res.diagnostics.filter((d) => RUN_WARNINGS.test(d.code)),
         );
         const s = res.stats;
         io.stderr(
