@@ -7,12 +7,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { loadRuleText } from '../../src/rules/index.js';
 import type { Rule } from '../../src/rules/model.js';
 import { translateRule } from '../../targets/core/translate.js';
 import { getTarget } from '../../targets/registry.js';
 import type { Translation } from '../../targets/types.js';
 import { officialValidator } from './sigma-helpers.js';
+
+/**
+ * The Sigma specification's regex flavor (modifiers appendix, "Regular Expression"): PCRE with
+ * `.`, `^ $`, `* + ? {n,m}`, `[a-z]` / `[^a-z]`, groups and `|`; other metacharacters are
+ * unsupported. Escaped literals (`\.`, `\\`) and character escapes for characters YAML cannot hold
+ * (`\n`, `\r`, `\t`, `\xHH`) are characters, not metacharacters. Returns the offending piece.
+ */
+export function outsideSigmaRegexSubset(re: string): string | undefined {
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      const n = re[i + 1] ?? '';
+      if (/[sSdDwWbBpPkKAzZGQE0-9]/.test(n)) return `\\${n}`;
+      i += n === 'x' ? 3 : 1;
+    } else if (c === '(' && re[i + 1] === '?') return '(?';
+    else if ((c === '*' || c === '+' || c === '?' || c === '}') && /[*+?]/.test(re[i + 1] ?? ''))
+      return c + re[i + 1]; // lazy / possessive quantifiers
+  }
+  return undefined;
+}
 
 describe('Sigma: whole corpus with the default profile', () => {
   // The 729 KQL rule files of the corpus (the other files of detection-rules are not KQL).
@@ -55,6 +76,33 @@ describe('Sigma: whole corpus with the default profile', () => {
     }
     expect(failures).toEqual([]);
     expect(docs).toBeGreaterThan(700);
+  });
+
+  it('every emitted regex stays in the Sigma regex subset', () => {
+    let regexes = 0;
+    const bad: string[] = [];
+    for (const { rule, t } of results) {
+      const walk = (v: unknown, re: boolean): void => {
+        if (Array.isArray(v)) v.forEach((x) => walk(x, re));
+        else if (v && typeof v === 'object')
+          for (const [k, x] of Object.entries(v as Record<string, unknown>))
+            walk(x, k.split('|').includes('re'));
+        else if (re && typeof v === 'string') {
+          regexes++;
+          const why = outsideSigmaRegexSubset(v);
+          if (why) bad.push(`${rule.id}: ${why} in ${v}`);
+        }
+      };
+      for (const d of parseAllDocuments(t.text, { version: '1.1' }))
+        walk((d.toJS() as { detection?: unknown }).detection, false);
+    }
+    expect(bad).toEqual([]);
+    expect(regexes).toBeGreaterThan(100);
+    // the checker itself
+    expect(outsideSigmaRegexSubset('^[\\s\\S]*$')).toBe('\\s');
+    expect(outsideSigmaRegexSubset('^(?i)a$')).toBe('(?');
+    expect(outsideSigmaRegexSubset('a.*?b')).toBe('*?');
+    expect(outsideSigmaRegexSubset('^a\\.b\\nc\\x01[^a-z_-]+(x|y){1,2}$')).toBeUndefined();
   });
 
   it('threshold rules carry a correlation; new_terms rules carry the warning', () => {
