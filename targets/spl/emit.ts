@@ -75,8 +75,54 @@ function flattenNested(n: LNode, ctx: TargetContext, negated: boolean): LNode {
   }
 }
 
+/** Does the atom hold only for events where `field` has a non-empty value? */
+function requiresNonEmpty(n: LNode): string | undefined {
+  if (n.kind === 'match' && n.field && !n.field.wildcard) {
+    const p = n.pattern;
+    if (p.kind === 'any') return undefined;
+    if (p.kind === 'cidr') return n.field.source;
+    if (p.kind === 'wildcard') return p.chunks.some((c) => c !== '') ? n.field.source : undefined;
+    return p.text !== '' ? n.field.source : undefined;
+  }
+  if (n.kind === 'in' && !n.field.wildcard)
+    return n.values.every((v) => v.text !== '') ? n.field.source : undefined;
+  if (n.kind === 'range' && !n.field.wildcard) {
+    // "" is the smallest string and no number, date or address
+    const typed = ['number', 'date', 'ip'].includes(n.field.type ?? '');
+    if (typed || n.op === 'gt' || (n.op === 'gte' && n.value !== '')) return n.field.source;
+  }
+  return undefined;
+}
+
+/**
+ * `f:*` next to a conjunct that already needs a non-empty value of `f` adds nothing (`f:* and
+ * f:x` is `f:x`), so the empty-string difference of exists cannot show through it.
+ */
+function redundantExists(children: readonly LNode[]): Set<LNode> {
+  const out = new Set<LNode>();
+  const needed = new Set(children.map(requiresNonEmpty).filter((x) => x !== undefined));
+  for (const c of children) {
+    const isExists = c.kind === 'exists' || (c.kind === 'match' && c.pattern.kind === 'any');
+    const f = c.kind === 'exists' ? c.field : c.kind === 'match' ? c.field : null;
+    if (isExists && f && !f.wildcard && needed.has(f.source)) out.add(c);
+  }
+  return out;
+}
+
+interface DeclareState {
+  /** Pair fields already declared (one SPL-PAIR note per field). */
+  pairs: Set<string>;
+  /** Exists atoms made redundant by a sibling conjunct. */
+  redundant: Set<LNode>;
+}
+
 /** Walk atoms with their polarity and report what stays inexact in the final pipeline. */
-function declareAtoms(n: LNode, ctx: TargetContext, negated: boolean): void {
+function declareAtoms(
+  n: LNode,
+  ctx: TargetContext,
+  negated: boolean,
+  st: DeclareState = { pairs: new Set(), redundant: new Set() },
+): void {
   if (isAtom(n)) {
     const f = n.kind === 'match' ? n.field : n.field;
     const at = n.span;
@@ -107,7 +153,10 @@ function declareAtoms(n: LNode, ctx: TargetContext, negated: boolean): void {
         hint: 'list the concrete field names in the rule or the mapping profile',
       });
     }
-    if (n.kind === 'exists' || (n.kind === 'match' && n.pattern.kind === 'any')) {
+    if (
+      (n.kind === 'exists' || (n.kind === 'match' && n.pattern.kind === 'any')) &&
+      !st.redundant.has(n)
+    ) {
       ctx.diags.add({
         code: 'SPL-EXISTS-EMPTY',
         effect: flipEffect('narrower', negated),
@@ -144,7 +193,8 @@ function declareAtoms(n: LNode, ctx: TargetContext, negated: boolean): void {
         });
       }
     }
-    if (f.item?.pair) {
+    if (f.item?.pair && !st.pairs.has(f.source)) {
+      st.pairs.add(f.source);
       ctx.diags.add({
         code: 'SPL-PAIR',
         effect: 'exact',
@@ -157,11 +207,14 @@ function declareAtoms(n: LNode, ctx: TargetContext, negated: boolean): void {
   }
   switch (n.kind) {
     case 'and':
+      for (const r of redundantExists(n.children)) st.redundant.add(r);
+      n.children.forEach((c) => declareAtoms(c, ctx, negated, st));
+      return;
     case 'or':
-      n.children.forEach((c) => declareAtoms(c, ctx, negated));
+      n.children.forEach((c) => declareAtoms(c, ctx, negated, st));
       return;
     case 'not':
-      declareAtoms(n.child, ctx, !negated);
+      declareAtoms(n.child, ctx, !negated, st);
       return;
     default:
       return;
@@ -294,6 +347,34 @@ function ruleField(ctx: TargetContext, name: string, what: string): LField | und
   return f;
 }
 
+/**
+ * Elastic aggregates an empty string as a term of a keyword (or boolean: `false`) field; Splunk
+ * does not extract empty values, so `stats ... BY f` / `dc(f)` never see them. Numbers, dates and
+ * addresses have no empty term, so nothing differs for them.
+ */
+function declareKeyEmpties(ctx: TargetContext, keys: readonly LField[], q: LNode): void {
+  // the query already keeps only non-empty values of these fields (or declared the exists loss)
+  const conjuncts = q.kind === 'and' ? q.children : [q];
+  const covered = new Set<string>();
+  for (const c of conjuncts) {
+    const f = requiresNonEmpty(c);
+    if (f) covered.add(f);
+    if (c.kind === 'exists' && !c.field.wildcard) covered.add(c.field.source);
+    if (c.kind === 'match' && c.pattern.kind === 'any' && c.field && !c.field.wildcard)
+      covered.add(c.field.source);
+  }
+  for (const f of keys) {
+    if (f.type === 'number' || f.type === 'ip' || f.type === 'date') continue;
+    if (covered.has(f.source)) continue;
+    ctx.diags.add({
+      code: 'SPL-KEY-EMPTY',
+      effect: 'narrower',
+      severity: 'info',
+      message: `${f.source} = "" is a value of its own in Elastic's ${ctx.rule.type === 'new_terms' ? 'new terms' : 'threshold groups and counts'}; Splunk does not extract empty values, so stats drops or does not count such events`,
+    });
+  }
+}
+
 function statsField(f: LField): string {
   return searchField(pipelineName(f));
 }
@@ -349,6 +430,7 @@ export function planSpl(ctx: TargetContext): SplPlan {
       if (f) keyFields.push(f);
     }
   }
+  declareKeyEmpties(ctx, keyFields, q);
   const statsDerived = new Map<string, LField>();
   for (const f of keyFields)
     if (isDerived(f) && !derived.has(f.source)) statsDerived.set(f.source, f);

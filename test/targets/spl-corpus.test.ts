@@ -101,8 +101,33 @@ describe('SPL: whole corpus with the default profile', () => {
           .map(([c, n]) => `  ${String(n).padStart(4)}  ${c}`)
           .join('\n'),
     );
-    // most of the corpus translates exactly
-    expect(totals.exact).toBeGreaterThan(results.length * 0.75);
+    // Every kind of loss is a known, documented one (docs/spl.md); a new kind fails here.
+    const known = new Set([
+      'SPL-KEY-EMPTY narrower',
+      'SPL-EXISTS-EMPTY narrower',
+      'SPL-EXISTS-EMPTY wider',
+      'SPL-EMPTY-VALUE narrower',
+      'SPL-EMPTY-VALUE wider',
+      'SPL-FIELD-WILDCARD wider',
+      'SPL-FIELD-WILDCARD narrower',
+      'SPL-NESTED wider',
+      'SPL-NESTED narrower',
+      'RULE-QUERY unsupported',
+      'RULE-TYPE unsupported',
+    ]);
+    expect([...byCode.keys()].filter((c) => !known.has(c))).toEqual([]);
+    // without the empty-string differences (Splunk does not extract empty values), nearly
+    // every translatable rule is exact
+    const emptyOnly = results.filter(
+      ({ t }) =>
+        t.verdict !== 'exact' &&
+        t.verdict !== 'unsupported' &&
+        t.diagnostics
+          .filter((d) => d.effect !== 'exact')
+          .every((d) => /^SPL-(KEY-EMPTY|EXISTS-EMPTY|EMPTY-VALUE)$/.test(d.code)),
+    ).length;
+    console.log(`  non-exact only through empty strings: ${emptyOnly}`);
+    expect(totals.exact + emptyOnly).toBeGreaterThan((results.length - totals.unsupported) * 0.97);
   });
 
   it('the index patterns choose the profile: rules on o365 indexes only read the add-on fields', () => {

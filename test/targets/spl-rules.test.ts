@@ -1,0 +1,117 @@
+/**
+ * Rule-level SPL meaning (new_terms / threshold pipelines) on small event streams: the SPL
+ * interpreter's alerts vs the native rule engine's, and the empty-string differences that the
+ * SPL-KEY-EMPTY / SPL-EXISTS-EMPTY diagnostics declare (Splunk does not extract empty values).
+ */
+import { describe, expect, it } from 'vitest';
+import { runRuleSync } from '../../src/engine/index.js';
+import { runSpl, splunkEventFromEcs } from '../../src/equiv/spl/index.js';
+import type { Rule } from '../../src/rules/model.js';
+import { checkSpl } from '../../targets/spl/check/index.js';
+import { makeRule, toSpl } from './spl-helpers.js';
+
+const NOW = new Date('2026-06-20T12:00:00Z');
+const at = (min: number): string => new Date(NOW.getTime() - min * 60_000).toISOString();
+
+function newTerms(fields: string[]): Partial<Rule> {
+  return { type: 'new_terms', newTerms: { fields, historyWindowStart: 'now-7d' }, from: 'now-9m' };
+}
+
+function alerts(rule: Rule, docs: Record<string, unknown>[], keys: string[]) {
+  const t = toSpl(rule.query, {}, rule);
+  expect(checkSpl(t.text).ok, t.text).toBe(true);
+  const spl = runSpl(
+    t.text,
+    docs.map((d) => splunkEventFromEcs(d)),
+    { now: NOW.getTime() },
+  )
+    .rows.map((r) => keys.map((k) => r[k]?.[0] ?? '').join('|'))
+    .sort();
+  const native = runRuleSync(
+    rule,
+    docs.map((doc, i) => ({ doc, file: 'test', line: i + 1 })),
+    { now: NOW },
+  )
+    .alerts.map((a) =>
+      a.new_terms
+        ? a.new_terms.map(String).join('|')
+        : keys.map((k) => String(a.terms?.[k] ?? '')).join('|'),
+    )
+    .sort();
+  return { t, spl, native };
+}
+
+describe('SPL new_terms / threshold: empty values', () => {
+  it('new_terms: a key value "" is a new term in Elastic, not in Splunk (declared SPL-KEY-EMPTY)', () => {
+    const q = 'event.category: authentication';
+    const rule = makeRule(q, newTerms(['user.name']));
+    const docs = [
+      { '@timestamp': at(60 * 24), event: { category: 'authentication' }, user: { name: 'bob' } },
+      { '@timestamp': at(2), event: { category: 'authentication' }, user: { name: 'alice' } },
+      { '@timestamp': at(2), event: { category: 'authentication' }, user: { name: '' } },
+      { '@timestamp': at(1), event: { category: 'authentication' }, user: { name: 'bob' } },
+    ];
+    const { t, spl, native } = alerts(rule, docs, ['user.name']);
+    expect(native).toEqual(['', 'alice']);
+    expect(spl).toEqual(['alice']);
+    expect(t.verdict).toBe('narrower');
+    expect(t.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
+      'SPL-KEY-EMPTY',
+      'narrower',
+    ]);
+  });
+
+  it('new_terms on a number key: no empty term on either side, exact', () => {
+    const q = 'event.category: network';
+    const rule = makeRule(q, newTerms(['destination.port']));
+    const docs = [
+      { '@timestamp': at(2), event: { category: 'network' }, destination: { port: 22 } },
+      { '@timestamp': at(2), event: { category: 'network' }, destination: { port: '' } },
+    ];
+    const { t, spl, native } = alerts(rule, docs, ['destination.port']);
+    expect(native).toEqual(['22']);
+    expect(spl).toEqual(native);
+    expect(t.verdict).toBe('exact');
+  });
+
+  it('new_terms whose query needs a non-empty key value: exact (the empty event never reaches stats)', () => {
+    const q = 'event.category: authentication and user.name: a*';
+    const rule = makeRule(q, newTerms(['user.name']));
+    const t = toSpl(q, {}, rule);
+    expect(t.diagnostics.map((d) => d.code)).not.toContain('SPL-KEY-EMPTY');
+    expect(t.verdict).toBe('exact');
+  });
+
+  it('threshold: "" is a group of its own in Elastic (declared), and counts agree otherwise', () => {
+    const q = 'event.outcome: failure';
+    const rule = makeRule(q, {
+      type: 'threshold',
+      threshold: { field: ['user.name'], value: 2 },
+    });
+    const docs = [
+      { '@timestamp': at(1), event: { outcome: 'failure' }, user: { name: 'bob' } },
+      { '@timestamp': at(2), event: { outcome: 'failure' }, user: { name: 'bob' } },
+      { '@timestamp': at(3), event: { outcome: 'failure' }, user: { name: '' } },
+      { '@timestamp': at(4), event: { outcome: 'failure' }, user: { name: '' } },
+      { '@timestamp': at(4), event: { outcome: 'failure' } },
+    ];
+    const { t, spl, native } = alerts(rule, docs, ['user.name']);
+    expect(native).toEqual(['', 'bob']);
+    expect(spl).toEqual(['bob']);
+    expect(t.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
+      'SPL-KEY-EMPTY',
+      'narrower',
+    ]);
+  });
+
+  it('`f:* and f:x` declares no exists difference (the exists adds nothing)', () => {
+    const t = toSpl('process.name: * and process.name: cmd.exe');
+    expect(t.diagnostics.map((d) => d.code)).not.toContain('SPL-EXISTS-EMPTY');
+    expect(t.verdict).toBe('exact');
+    const lone = toSpl('process.name: *');
+    expect(lone.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
+      'SPL-EXISTS-EMPTY',
+      'narrower',
+    ]);
+  });
+});
