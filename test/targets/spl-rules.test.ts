@@ -18,7 +18,7 @@ function newTerms(fields: string[]): Partial<Rule> {
 }
 
 function alerts(rule: Rule, docs: Record<string, unknown>[], keys: string[]) {
-  const t = toSpl(rule.query, {}, rule);
+  const t = toSpl(rule.query ?? '', {}, rule);
   expect(checkSpl(t.text).ok, t.text).toBe(true);
   const spl = runSpl(
     t.text,
