@@ -15,15 +15,48 @@ import { splunkEventFromJson } from './spl/event.js';
 import { getValues } from '../eval/index.js';
 import { parseIsoTimestamp } from '../time/index.js';
 import type { EcsEvent } from './types.js';
+import type { MappingProfile } from '../mapping/types.js';
+import { loadBuiltinMapping } from '../mapping/load.js';
 
-export type EventTransform = (doc: EcsEvent) => Record<string, unknown>;
+/**
+ * ECS document → the target's record; undefined when the event never reaches the target's source
+ * (the profile's routes say the source holds only events whose `field` is one of `values`: an
+ * o365 profile's sourcetype holds only `event.dataset: o365.audit` events).
+ */
+export type EventTransform = (doc: EcsEvent) => Record<string, unknown> | undefined;
+
+/** Does the event belong to the target's source (every route of the section holds)? */
+export function inSource(
+  doc: EcsEvent,
+  profile: MappingProfile | undefined,
+  target: TargetName,
+): boolean {
+  for (const r of profile?.targets[target]?.routes ?? []) {
+    const vs = getValues(doc, r.field);
+    if (!vs.some((v) => typeof v === 'string' && r.values.includes(v))) return false;
+  }
+  return true;
+}
 
 function first(doc: EcsEvent, path: string): unknown {
   return getValues(doc, path)[0];
 }
 
-/** O365 Management Activity record (as the API returns it) from its ECS form. */
-export function o365RecordFromEcs(doc: EcsEvent): Record<string, unknown> {
+/**
+ * O365 Management Activity record (as the API returns it) from its ECS form.
+ *
+ * The record is rebuilt from `o365.audit.*` (the integration keeps the raw keys there) and, where
+ * the integration moved a raw key to an ECS field, by applying the profile's SPL field items in
+ * reverse: a renamed field (`event.action` ← `Operation`) gives the raw key its value (through
+ * the inverse value map: `success` → `Success`), a Name/Value pair item (`user_agent.original` ←
+ * the `UserAgent` entry of `ExtendedProperties`) adds its entry, and a raw key written
+ * `X{}.y` makes `X` an array of objects, as the API sends it. ECS fields the profile does not map
+ * do not exist in the raw record.
+ */
+export function o365RecordFromEcs(
+  doc: EcsEvent,
+  profile?: MappingProfile,
+): Record<string, unknown> {
   const o365 = (doc.o365 as { audit?: Record<string, unknown> } | undefined)?.audit ?? {};
   const rec: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o365)) {
@@ -39,9 +72,51 @@ export function o365RecordFromEcs(doc: EcsEvent): Record<string, unknown> {
   for (const [k, v] of Object.entries(doc)) {
     if (k.startsWith('o365.audit.')) rec[k.slice('o365.audit.'.length)] = v;
   }
+  const items = profile?.targets.spl?.fields ?? {};
+  for (const [ecsName, it] of Object.entries(items)) {
+    const values = getValues(doc, ecsName);
+    if (it.pair) {
+      if (ecsName.startsWith('o365.audit.ExtendedProperties.') || values.length === 0) continue;
+      const arrayKey = it.pair.nameField.split('{}')[0];
+      const entries = Array.isArray(rec[arrayKey]) ? (rec[arrayKey] as unknown[]) : [];
+      rec[arrayKey] = [...entries, ...values.map((v) => ({ Name: it.pair!.name, Value: v }))];
+    } else if (it.field) {
+      const arrayKey = it.field.includes('{}') ? it.field.split('{}')[0] : undefined;
+      if (arrayKey !== undefined) {
+        // `Actor{}.Type`: the raw key holds an array of objects.
+        const cur = rec[arrayKey];
+        if (cur !== undefined && cur !== null && !Array.isArray(cur))
+          rec[arrayKey] =
+            typeof cur === 'object' ? elements(cur as Record<string, unknown>) : [cur];
+        continue;
+      }
+      if (ecsName.startsWith('o365.audit.') || values.length === 0 || it.field in rec) continue;
+      const inverse = new Map(Object.entries(it.values ?? {}).map(([k, v]) => [v, k]));
+      const raw = values.map((v) => {
+        const hit = typeof v === 'string' ? [...inverse].find(([, ecs]) => ecs === v) : undefined;
+        return hit ? hit[0] : v;
+      });
+      rec[it.field] = raw.length === 1 ? raw[0] : raw;
+    }
+  }
   const ip = first(doc, 'client.ip') ?? first(doc, 'source.ip');
   if (ip !== undefined && rec.ClientIP === undefined) rec.ClientIP = ip;
   return rec;
+}
+
+/**
+ * The array of objects an ECS object stands for: Elasticsearch flattens `[{Type: a}, {Type: b}]`
+ * to `{Type: [a, b]}`, so element i takes the i-th value of each array-valued key (scalars go to
+ * the first element) — one of the arrays that index to the same document.
+ */
+function elements(obj: Record<string, unknown>): Record<string, unknown>[] {
+  const n = Math.max(1, ...Object.values(obj).map((v) => (Array.isArray(v) ? v.length : 1)));
+  const out: Record<string, unknown>[] = Array.from({ length: n }, () => ({}));
+  for (const [k, v] of Object.entries(obj)) {
+    if (Array.isArray(v)) v.forEach((x, i) => (out[i][k] = x));
+    else out[0][k] = v;
+  }
+  return out;
 }
 
 function timeMs(doc: EcsEvent, path: string): number | undefined {
@@ -49,14 +124,19 @@ function timeMs(doc: EcsEvent, path: string): number | undefined {
   return typeof v === 'string' ? parseIsoTimestamp(v) : undefined;
 }
 
-const TRANSFORMS: Record<string, Partial<Record<TargetName, EventTransform>>> = {
+const TRANSFORMS: Record<
+  string,
+  Partial<Record<TargetName, (profile: MappingProfile | undefined) => EventTransform>>
+> = {
   o365: {
-    spl: (doc) =>
-      splunkEventFromJson(o365RecordFromEcs(doc), {
-        sourcetype: 'o365:management:activity',
-        timeMs: timeMs(doc, '@timestamp'),
-        indexTimeMs: timeMs(doc, 'event.ingested'),
-      }),
+    spl: (profile) => (doc) =>
+      !inSource(doc, profile, 'spl')
+        ? undefined
+        : splunkEventFromJson(o365RecordFromEcs(doc, profile), {
+            sourcetype: 'o365:management:activity',
+            timeMs: timeMs(doc, '@timestamp'),
+            indexTimeMs: timeMs(doc, 'event.ingested'),
+          }),
   },
 };
 
@@ -65,9 +145,20 @@ const TRANSFORMS: Record<string, Partial<Record<TargetName, EventTransform>>> = 
  * ECS transform: the pass-through profile), or undefined when there is none.
  */
 export function eventTransform(
-  profile: string,
+  profile: string | MappingProfile,
   target: TargetName,
 ): EventTransform | 'interpreter' | undefined {
-  if (profile === 'ecs') return 'interpreter';
-  return TRANSFORMS[profile]?.[target];
+  const id = typeof profile === 'string' ? profile : profile.id;
+  if (id === 'ecs') return 'interpreter';
+  const make = TRANSFORMS[id]?.[target];
+  if (!make) return undefined;
+  return make(typeof profile === 'string' ? safeBuiltin(id) : profile);
+}
+
+function safeBuiltin(id: string): MappingProfile | undefined {
+  try {
+    return loadBuiltinMapping(id);
+  } catch {
+    return undefined;
+  }
 }

@@ -146,14 +146,34 @@ function restamp(doc: EcsEvent, ts: string, rule: Rule): EcsEvent {
   return d;
 }
 
-function stamp(doc: EcsEvent, ts: string, rule: Rule): EcsEvent {
+/**
+ * Stamp a generated event as one from the rule's data source: window timestamps, and the values
+ * the profile's routes say every event of its source has (`event.dataset: o365.audit`), where the
+ * generator left the field out.
+ */
+function stamp(
+  doc: EcsEvent,
+  ts: string,
+  rule: Rule,
+  routes: readonly { field: string; value: string }[],
+): EcsEvent {
   const d = cloneDoc(doc);
   const paths = new Set(leafPaths(d));
   for (const p of ['@timestamp', 'event.ingested', rule.timestampOverride]) {
     // A rule that constrains a time field keeps the generated value.
     if (p && !paths.has(p)) setPath(d, p, ts);
   }
+  for (const r of routes) if (!paths.has(r.field)) setPath(d, r.field, r.value);
   return d;
+}
+
+/** The source facts of a profile's routes (first value of each routed field, any target). */
+function sourceRoutes(profile: MappingProfile | undefined): { field: string; value: string }[] {
+  const out = new Map<string, string>();
+  for (const section of Object.values(profile?.targets ?? {}))
+    for (const r of section?.routes ?? [])
+      if (!out.has(r.field) && r.values.length > 0) out.set(r.field, r.values[0]);
+  return [...out].map(([field, value]) => ({ field, value }));
 }
 
 /** The rule as a plain query rule (same query, same window). */
@@ -190,12 +210,19 @@ function translationOf(ctx: RunCtx, ast: Node): Translation {
 }
 
 function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]): boolean[] {
-  const shaped =
-    ctx.transform === 'interpreter'
-      ? ctx.interp.transform
-        ? ctx.interp.transform(events, ctx.rule, tr)
-        : events
-      : events.map(ctx.transform);
+  // Events the profile's transform keeps out of the target's source never match there.
+  let index = events.map((_, i) => i);
+  let shaped: readonly Record<string, unknown>[];
+  if (ctx.transform === 'interpreter') {
+    shaped = ctx.interp.transform ? ctx.interp.transform(events, ctx.rule, tr) : events;
+  } else {
+    const t = ctx.transform;
+    const recs = events.map((e) => t(e));
+    index = index.filter((i) => recs[i] !== undefined);
+    shaped = index.map((i) => recs[i]!);
+  }
+  const out = events.map(() => false);
+  if (shaped.length === 0) return out;
   let run;
   try {
     run = ctx.interp.run(tr, shaped, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
@@ -205,8 +232,7 @@ function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]
       `${ctx.target.name} interpreter failed: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
-  const out = events.map(() => false);
-  for (const i of run.matches) out[i] = true;
+  for (const i of run.matches) out[index[i]] = true;
   return out;
 }
 
@@ -415,7 +441,11 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
     maxEvents: opts.maxEvents ?? 300,
     multiValued: fieldShapes(profile),
   });
-  const stamped = generated.map((g) => ({ doc: stamp(g.doc, ts, rule), origin: g.why }));
+  const routes = sourceRoutes(profile);
+  const stamped = generated.map((g) => ({
+    doc: stamp(g.doc, ts, rule, routes),
+    origin: g.why,
+  }));
   // The first generated event the source rule matches, moved to the window edges.
   const nat = runRuleSync(
     asQueryRule(rule, rule.ast),
@@ -452,7 +482,7 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
       continue;
     }
     const profileId = profile?.id ?? 'ecs';
-    const transform = eventTransform(profileId, target.name);
+    const transform = eventTransform(profile ?? profileId, target.name);
     if (!transform) {
       report.targets.push({
         target: target.name,

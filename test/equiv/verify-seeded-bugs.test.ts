@@ -321,8 +321,13 @@ function targetMatch(r: Rule, target: Target, doc: EcsEvent, mapping?: string): 
   const interp = interpreterFor(target.name)!;
   const tr = translateRule(r, target, { mapping });
   const t = eventTransform(mapping ?? 'ecs', target.name)!;
-  const events =
-    t === 'interpreter' ? (interp.transform ? interp.transform([doc], r, tr) : [doc]) : [t(doc)];
+  let events: Record<string, unknown>[];
+  if (t === 'interpreter') events = interp.transform ? interp.transform([doc], r, tr) : [doc];
+  else {
+    const rec = t(doc);
+    if (rec === undefined) return false; // not in the target's source at all
+    events = [rec];
+  }
   return interp.run(tr, events, { now: now.toISOString(), rule: r }).matches.length === 1;
 }
 

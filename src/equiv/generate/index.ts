@@ -50,8 +50,11 @@ export function generateEvents(
   const ctx: Ctx = { table, bdd };
   const out: GeneratedEvent[] = [];
   const seen = new Set<string>();
+  const multiValued = opts.multiValued ?? (() => true);
   const push = (doc: EcsEvent, why: string) => {
     if (out.length >= max) return;
+    // No arrays where the data never has them (bases and flips may realise one).
+    if (opts.multiValued && !conforming(doc, '', multiValued)) return;
     const key = JSON.stringify(doc);
     if (seen.has(key)) return;
     seen.add(key);
@@ -98,7 +101,6 @@ export function generateEvents(
     if (value !== MISSING) setPath(d, field, value);
     return d;
   };
-  const multiValued = opts.multiValued ?? (() => true);
   // Full variants on the first matching base.
   for (const atom of table.atoms) {
     if (atom.field === undefined) continue;
@@ -163,4 +165,16 @@ export function generateEvents(
   }
   push({}, 'empty document (every field missing)');
   return out;
+}
+
+/** Does every array in `v` sit in a field that may hold several values? */
+function conforming(v: unknown, path: string, multiValued: (field: string) => boolean): boolean {
+  if (Array.isArray(v)) {
+    if (path !== '' && !multiValued(path)) return false;
+    return v.every((x) => conforming(x, path, multiValued));
+  }
+  if (v === null || typeof v !== 'object') return true;
+  return Object.entries(v as Record<string, unknown>).every(([k, x]) =>
+    conforming(x, path ? `${path}.${k}` : k, multiValued),
+  );
 }
