@@ -34,6 +34,22 @@ describe('siemc lint', () => {
       unsupportedFilters: 17,
       errors: 0,
     });
+    // The counts are those of the corpus's own statistics file.
+    const stats = JSON.parse(
+      readFileSync('../shared/corpus/detection-rules-kuery.stats.json', 'utf8'),
+    );
+    expect(out.summary.byLanguage).toEqual({
+      kuery: stats.kuery_rules,
+      ...stats.skipped.non_kuery,
+    });
+    expect(out.summary.supportedByType).toEqual({
+      query: stats.by_type.query,
+      new_terms: stats.by_type.new_terms,
+      threshold: stats.by_type.threshold,
+    });
+    expect(out.summary.unsupportedByTypeAndLanguage['threat_match/kuery']).toBe(
+      stats.by_type.threat_match,
+    );
     expect(out.summary.seconds).toBeGreaterThan(0);
     if (out.summary.seconds > 1.2) {
       expect(r.stderr).toMatch(/\r\[#*\.*\] \d+\/2068 files/);
