@@ -6,9 +6,10 @@
 import { defaultSchema } from '../../src/schema/schema.js';
 import type { DiagnosticsCollector } from '../core/diagnostics.js';
 import type { EqPattern, LField, LNode, Pattern } from '../core/ir.js';
-import { isNumeric } from '../core/lower/classify.js';
+import { isNumeric, patternChunks } from '../core/lower/classify.js';
 import type { TableSchema } from './schema.js';
 import { kident, kmember, knumber, kregex, kstr, wildcardRegex } from './text.js';
+import { textFieldRegex } from './textfield.js';
 import { dateMathToKusto } from './time.js';
 
 type TypeCat = 'keyword' | 'text' | 'number' | 'ip' | 'boolean' | 'date' | 'object';
@@ -22,6 +23,10 @@ interface Access {
   cat: TypeCat;
   /** Any-element semantics: `base` is the array expression, `rest` the path inside each element. */
   array?: { base: string; rest: string[] };
+  /** Keyword with a lowercase normalizer in Elastic: every comparison ignores case. */
+  ci?: boolean;
+  /** ECS name of the field (for its analyzer). */
+  field?: string;
 }
 
 export interface EmitContext {
@@ -79,21 +84,34 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
   const cat: TypeCat = f.type ?? catOfEcs(f.source);
   const expression = f.item?.expression;
   if (expression) return { expr: expression, ktype: 'string', cat: f.type ?? 'keyword' };
-  if (ctx.base && f.name.startsWith(ctx.base.prefix)) {
-    const rest = f.name.slice(ctx.base.prefix.length).split('.');
-    return { expr: path(ctx.base.variable, rest), ktype: 'dynamic', cat };
+  // Pass-through fields: what the evaluator's schema says (multi-fields read their parent's
+  // values: `process.name.caseless` is process.name, lower-cased).
+  const facts = f.item ? undefined : ecsTypes.resolve(f.source);
+  const ci = f.caseInsensitive ?? facts?.normalizer === 'lowercase';
+  const name =
+    facts && f.name === f.source && facts.valuePath !== f.source ? facts.valuePath : f.name;
+  if (ctx.base && name.startsWith(ctx.base.prefix)) {
+    const rest = name.slice(ctx.base.prefix.length).split('.');
+    return { expr: path(ctx.base.variable, rest), ktype: 'dynamic', cat, ci, field: f.source };
   }
   const cols = ctx.table.columns;
-  if (f.name in cols) {
-    const ktype = cols[f.name];
+  if (name in cols) {
+    const ktype = cols[name];
     return {
-      expr: kident(f.name),
+      expr: kident(name),
       ktype,
       cat,
-      array: f.multivalue && ktype === 'dynamic' ? { base: kident(f.name), rest: [] } : undefined,
+      ci,
+      field: f.source,
+      array: f.multivalue && ktype === 'dynamic' ? { base: kident(name), rest: [] } : undefined,
     };
   }
-  const segs = f.name.split('.');
+  // the table's time columns play @timestamp and event.ingested
+  const ts = ctx.table.timestamp;
+  const timeCol =
+    name === '@timestamp' ? ts.eventTime : name === 'event.ingested' ? ts.ingestTime : undefined;
+  if (timeCol && !f.item) return { expr: kident(timeCol), ktype: cols[timeCol], cat: 'date' };
+  const segs = name.split('.');
   const top = segs[0];
   let baseExpr: string;
   if (cols[top] === 'dynamic') baseExpr = kident(top);
@@ -101,7 +119,7 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
     baseExpr = `column_ifexists(${kstr(top)}, dynamic(null))`;
     ctx.diags.info(
       'KUSTO-COLUMN-IFEXISTS',
-      `table ${ctx.table.table} declares no column '${top}': ${f.name} is read with column_ifexists() and is missing when the column does not exist`,
+      `table ${ctx.table.table} declares no column '${top}': ${name} is read with column_ifexists() and is missing when the column does not exist`,
     );
   } else return undefined;
   // any-element semantics: the field itself or an ancestor is an array (schema or profile hint)
@@ -113,7 +131,7 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
       break;
     }
   }
-  return { expr: path(baseExpr, segs.slice(1)), ktype: 'dynamic', cat, array };
+  return { expr: path(baseExpr, segs.slice(1)), ktype: 'dynamic', cat, array, ci, field: f.source };
 }
 
 const str = (a: Access) => (a.ktype === 'string' ? a.expr : `tostring(${a.expr})`);
@@ -139,22 +157,19 @@ function eqTest(a: Access, p: EqPattern, ctx: EmitContext): string {
     }
     case 'boolean': {
       if (text !== 'true' && text !== 'false') return 'false';
-      return a.ktype === 'bool' ? `${a.expr} == ${text}` : `tobool(${a.expr}) == ${text}`;
+      if (a.ktype === 'bool') return `${a.expr} == ${text}`;
+      // Elasticsearch's boolean accepts only true / false / "true" / "false" / "" (false);
+      // tobool() would also read "TRUE", 1, "1"
+      if (text === 'true') return `${str(a)} == "true"`;
+      return a.ktype === 'dynamic'
+        ? `(isnotnull(${a.expr}) and ${str(a)} in ("false", ""))`
+        : `${str(a)} in ("false", "")`;
     }
     case 'ip':
-      if (isV6(text)) return `ipv6_compare(${str(a)}, ${kstr(text)}) == 0`;
-      return `${str(a)} == ${kstr(text)}`;
-    case 'text': {
-      ctx.diags.lossy(
-        'wider',
-        undefined,
-        'KUSTO-TEXT-FIELD',
-        `${a.expr} is an analyzed text field in Elastic; Kusto's has/contains approximate the analyzed match (case-insensitive)`,
-      );
-      return /^[\p{L}\p{N}]+$/u.test(text)
-        ? `${str(a)} has ${kstr(text)}`
-        : `${str(a)} contains ${kstr(text)}`;
-    }
+      // by address, as Elasticsearch's ip type: 10.0.0.1 == ::ffff:10.0.0.1, every IPv6 spelling
+      return `ipv6_compare(${str(a)}, ${kstr(text)}) == 0`;
+    case 'text':
+      return textTest(a, p, ctx);
     default:
       if (text === '') {
         if (a.ktype === 'dynamic') return `(isnotnull(${a.expr}) and ${str(a)} == "")`;
@@ -166,8 +181,31 @@ function eqTest(a: Access, p: EqPattern, ctx: EmitContext): string {
         );
         return `isempty(${a.expr})`;
       }
-      return `${str(a)} == ${kstr(text)}`;
+      return `${str(a)} ${a.ci ? '=~' : '=='} ${kstr(text)}`;
   }
+}
+
+/** A match on an analyzed text field: token regex (see textfield.ts), or the declared approximation. */
+function textTest(a: Access, p: Pattern, ctx: EmitContext): string {
+  const re = textFieldRegex(p, ecsTypes.resolve(a.field ?? '').analyzer);
+  if (re) return 'none' in re ? 'false' : `${str(a)} matches regex ${kregex(re.regex)}`;
+  ctx.diags.lossy(
+    'wider',
+    undefined,
+    'KUSTO-TEXT-FIELD',
+    `${a.expr} is analysed with a custom analyzer in Elastic; it is matched case-insensitively as a substring`,
+  );
+  const chunks = patternChunks(p) ?? [];
+  return `${str(a)} contains ${kstr(chunks.reduce((x, y) => (y.length > x.length ? y : x), ''))}`;
+}
+
+/**
+ * Elastic's exists on a JSON value: any indexed value, `""` included; `null`, `[]`, `[null]` (and
+ * arrays of those, nested) are not indexed. `isnotnull()` alone would keep the empty arrays; an
+ * array's compact JSON made only of brackets, commas and `null` holds no value.
+ */
+function existsDynamic(expr: string): string {
+  return `(isnotnull(${expr}) and not(gettype(${expr}) == "array" and tostring(${expr}) matches regex @"^(\\[|\\]|,|null)*$"))`;
 }
 
 function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
@@ -176,7 +214,7 @@ function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
       if (a.cat === 'keyword' || a.cat === 'object') {
         if (n.values.some((v) => v.text === ''))
           return n.values.map((v) => eqTest(a, v, ctx)).join(' or ');
-        return `${str(a)} in (${n.values.map((v) => kstr(v.text)).join(', ')})`;
+        return `${str(a)} ${a.ci ? 'in~' : 'in'} (${n.values.map((v) => kstr(v.text)).join(', ')})`;
       }
       return '(' + n.values.map((v) => eqTest(a, v, ctx)).join(' or ') + ')';
     }
@@ -190,6 +228,7 @@ function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
         );
         return `isnotempty(${a.expr})`;
       }
+      if (a.ktype === 'dynamic') return existsDynamic(a.expr);
       return `isnotnull(${a.expr})`;
     case 'range': {
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[n.op];
@@ -250,17 +289,13 @@ function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
             );
             return 'false';
           }
-          if (a.cat === 'text')
-            ctx.diags.lossy(
-              'wider',
-              undefined,
-              'KUSTO-TEXT-FIELD',
-              `${a.expr} is an analyzed text field in Elastic; the wildcard is applied to the whole value`,
-            );
-          if (p.kind === 'prefix') return `${str(a)} startswith_cs ${kstr(p.text)}`;
-          if (p.kind === 'suffix') return `${str(a)} endswith_cs ${kstr(p.text)}`;
-          if (p.kind === 'contains') return `${str(a)} contains_cs ${kstr(p.text)}`;
-          return `${str(a)} matches regex ${kregex(wildcardRegex(p.chunks))}`;
+          if (a.cat === 'text') return textTest(a, p, ctx);
+          const cs = a.ci ? '' : '_cs';
+          if (p.kind === 'prefix') return `${str(a)} startswith${cs} ${kstr(p.text)}`;
+          if (p.kind === 'suffix') return `${str(a)} endswith${cs} ${kstr(p.text)}`;
+          if (p.kind === 'contains') return `${str(a)} contains${cs} ${kstr(p.text)}`;
+          const re = wildcardRegex(p.chunks);
+          return `${str(a)} matches regex ${kregex(a.ci ? re.replace('(?s)', '(?is)') : re)}`;
         }
       }
     }
@@ -281,7 +316,7 @@ function flag(a: Access, tests: (elem: Access) => string, ctx: EmitContext): str
   const n = ++ctx.seq.n;
   const v = `__e${n}`;
   const m = `__m${n}`;
-  const elem: Access = { expr: path(v, arr.rest), ktype: 'dynamic', cat: a.cat };
+  const elem: Access = { ...a, expr: path(v, arr.rest), ktype: 'dynamic', array: undefined };
   const base = arr.base;
   ctx.applies.push(
     `mv-apply ${v} = iff(gettype(${base}) == "array", ${base}, pack_array(${base})) on (summarize ${m} = countif(${tests(elem)}) > 0)`,
@@ -323,6 +358,32 @@ function group(s: string): string {
   return `(${s})`;
 }
 
+/**
+ * Can the emitted expression be null? Conversions (`todouble`, `tobool`, `todatetime`), IP
+ * functions and typed columns are null on missing or malformed values; `tostring()` comparisons,
+ * exists tests and `mv-apply` flags never are.
+ */
+function mayBeNull(n: LNode, ctx: EmitContext): boolean {
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return n.children.some((c) => mayBeNull(c, ctx));
+    case 'not':
+    case 'nested':
+    case 'all':
+    case 'none':
+      return false;
+    default: {
+      const f = fieldOf(n);
+      if (!f || f.wildcard || n.kind === 'exists') return false;
+      const a = resolveAccess(f, ctx);
+      if (!a || a.array) return false;
+      if (a.ktype !== 'string' && a.ktype !== 'dynamic') return true;
+      return a.cat === 'number' || a.cat === 'date' || a.cat === 'ip';
+    }
+  }
+}
+
 /** Emit a boolean expression for a lowered node. */
 export function emitNode(n: LNode, ctx: EmitContext): string {
   switch (n.kind) {
@@ -331,7 +392,10 @@ export function emitNode(n: LNode, ctx: EmitContext): string {
     case 'none':
       return 'false';
     case 'not': {
-      return `not(${emitNode(n.child, ctx)})`;
+      // Kusto's logic is three-valued: not(null) is null and `where` drops the row, where
+      // Elastic's `not` keeps documents without the value. A null child counts as false.
+      const c = emitNode(n.child, ctx);
+      return mayBeNull(n.child, ctx) ? `not(coalesce(${c}, false))` : `not(${c})`;
     }
     case 'and':
     case 'or': {
@@ -347,7 +411,8 @@ export function emitNode(n: LNode, ctx: EmitContext): string {
       }
       const parts = n.children.map((c) => {
         const s = emitNode(c, ctx);
-        return (c.kind === 'and' || c.kind === 'or') && c.kind !== n.kind ? group(s) : s;
+        const atomic = /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
+        return (c.kind === 'and' || c.kind === 'or') && c.kind !== n.kind && !atomic ? group(s) : s;
       });
       return parts.join(` ${n.kind} `);
     }

@@ -51,6 +51,8 @@ function keySteps(
   steps: string[],
 ): string[] {
   const aliases: string[] = [];
+  /** Keys expanded from JSON: null/absent drops the row, "" is a value (as in Elastic). */
+  const dynamicKeys: string[] = [];
   for (const f of fields) {
     const mf: LField = mapField(ctx.profile, 'sentinel', f);
     const a = resolveAccess(mf, ec);
@@ -77,12 +79,19 @@ function keySteps(
     if (a.ktype === 'dynamic') {
       // arrays give one key per element (every combination across fields), scalars one key
       steps.push(
-        `mv-expand ${alias} = iff(gettype(${a.expr}) == "array", ${a.expr}, pack_array(${a.expr})) to typeof(string)`,
+        `mv-expand ${alias} = iff(gettype(${a.expr}) == "array", ${a.expr}, pack_array(${a.expr}))`,
       );
+      dynamicKeys.push(alias);
     } else steps.push(`extend ${alias} = tostring(${a.expr})`);
     aliases.push(alias);
   }
-  if (aliases.length) steps.push(`where ${aliases.map((k) => `isnotempty(${k})`).join(' and ')}`);
+  // a string column cannot hold null: "" is its missing value; a JSON value is missing when null
+  if (aliases.length)
+    steps.push(
+      `where ${aliases.map((k) => (dynamicKeys.includes(k) ? `isnotnull(${k})` : `isnotempty(${k})`)).join(' and ')}`,
+    );
+  if (dynamicKeys.length)
+    steps.push(`extend ${dynamicKeys.map((k) => `${k} = tostring(${k})`).join(', ')}`);
   return aliases;
 }
 
@@ -150,21 +159,32 @@ function translate(ctx: TargetContext): TargetOutput {
       return { text: '' };
     }
     periodMs = Math.max(windowMs, hist.ms ?? 0);
-    const histSteps: string[] = [
-      `where ${kident(col)} between (${hist.expr} .. ${from.expr})`,
+    // the matching events of the whole lookback with their keys, once; then the known keys
+    // (history) and the window's events whose keys are not known
+    const t = kident(col);
+    const evSteps: string[] = [
+      `where ${t} between (${hist.expr} .. now())`,
       ...filterSteps(ec, pred),
     ];
-    const keys = keySteps(rule.newTerms.fields, ctx, ec, histSteps);
-    histSteps.push(`distinct ${keys.join(', ')}`);
-    const winSteps: string[] = [window, ...filterSteps(ec, pred)];
-    keySteps(rule.newTerms.fields, ctx, ec, winSteps);
-    winSteps.push(`join kind=leftanti _history on ${keys.join(', ')}`);
-    winSteps.push(`summarize arg_min(${kident(col)}, *) by ${keys.join(', ')}`);
+    const keys = keySteps(rule.newTerms.fields, ctx, ec, evSteps);
+    const histSteps = [
+      `where ${t} between (${hist.expr} .. ${from.expr})`,
+      `distinct ${keys.join(', ')}`,
+    ];
+    const winSteps = [
+      window,
+      `join kind=leftanti _history on ${keys.join(', ')}`,
+      `summarize arg_min(${t}, *) by ${keys.join(', ')}`,
+    ];
     diags.info(
       'KUSTO-NEW-TERMS-BOUNDARY',
       'history is [history start, window start] inclusive, so a term seen exactly at the window start is known (as in Elastic: first_seen must be after the window start)',
     );
-    text = `let _history = ${render(table.table, { steps: histSteps }, '    ')};\n${render(table.table, { steps: winSteps })}`;
+    text = [
+      `let _events = ${render(table.table, { steps: evSteps }, '    ')};`,
+      `let _history = ${render('_events', { steps: histSteps }, '    ')};`,
+      render('_events', { steps: winSteps }),
+    ].join('\n');
   } else if (rule.type === 'threshold' && rule.threshold) {
     const th = rule.threshold;
     const steps: string[] = [window, ...filterSteps(ec, pred)];

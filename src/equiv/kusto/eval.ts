@@ -293,6 +293,17 @@ class Evaluator {
   }
 
   private binary(op: string, l: Expr, r: Expr, row: Row): KValue {
+    if (
+      l.kind === 'col' &&
+      l.name === '*' &&
+      /^!?(has|contains|startswith|endswith)(_cs)?$/.test(op)
+    ) {
+      // `* has "x"`: the term search over every column of the row
+      const b = this.scalar(r, row);
+      const pos = op.replace(/^!/, '');
+      const hit = Object.values(row).some((v) => v !== null && stringOp(pos, v, b));
+      return op.startsWith('!') ? !hit : hit;
+    }
     const a = this.scalar(l, row);
     const b = this.scalar(r, row);
     switch (op) {
@@ -420,6 +431,12 @@ class Evaluator {
       case 'column_ifexists': {
         const n = toStr(arg(0));
         return n in row ? row[n] : arg(1);
+      }
+      case 'strcmp': {
+        // ordinal comparison of UTF-16 code units (.NET String.CompareOrdinal), as -1 / 0 / 1
+        const x = toStr(arg(0));
+        const y = toStr(arg(1));
+        return x < y ? -1 : x > y ? 1 : 0;
       }
       case 'ipv4_is_in_range':
         return ipInRange(toStr(arg(0)), toStr(arg(1)), 4);

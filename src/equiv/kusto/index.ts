@@ -14,4 +14,10 @@ export {
   toStr,
   keyOf,
 } from './values.js';
-export { rowsFromNdjson, rowFromJson, ecsDocumentToRow } from './rows.js';
+export {
+  rowsFromNdjson,
+  rowFromJson,
+  ecsDocumentToRow,
+  shapeViolation,
+  type RowShape,
+} from './rows.js';

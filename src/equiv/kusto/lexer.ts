@@ -176,6 +176,20 @@ export function tokenize(text: string): Token[] {
         }
       }
       out.push({ kind: 'ident', text: word, value: word, offset: start });
+      // datetime(2024-01-01T00:00:00Z): the literal's body is raw text, not tokens
+      if (word === 'datetime') {
+        let j = i;
+        while (j < n && /\s/.test(text[j])) j++;
+        if (text[j] === '(') {
+          const close = text.indexOf(')', j);
+          if (close < 0) throw new KustoSyntaxError('unclosed datetime literal', j);
+          out.push({ kind: 'punct', text: '(', offset: j });
+          const body = text.slice(j + 1, close);
+          out.push({ kind: 'string', text: body, value: body.trim(), offset: j + 1 });
+          out.push({ kind: 'punct', text: ')', offset: close });
+          i = close + 1;
+        }
+      }
       continue;
     }
     const p = PUNCT.find((p) => text.startsWith(p, i));

@@ -8,6 +8,30 @@ import { KustoRuntimeError } from './values.js';
 
 const cache = new Map<string, RegExp>();
 
+/** Does the pattern use look-ahead / look-behind (outside escapes and character classes)? */
+function hasLookAround(src: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (src[i + 1] === '^') i++;
+      if (src[i + 1] === ']') i++;
+      continue;
+    }
+    if (c === '(' && src[i + 1] === '?' && /^(=|!|<=|<!)/.test(src.slice(i + 2))) return true;
+  }
+  return false;
+}
+
 export function re2ToRegExp(pattern: string): RegExp {
   const hit = cache.get(pattern);
   if (hit) return hit;
@@ -27,6 +51,10 @@ export function re2ToRegExp(pattern: string): RegExp {
   src = src.replace(/\\\\|\\A|\\z|\(\?P</g, (t) =>
     t === '\\A' ? '^' : t === '\\z' ? '$' : t === '(?P<' ? '(?<' : t,
   );
+  if (hasLookAround(src))
+    throw new KustoRuntimeError(
+      `invalid regular expression ${JSON.stringify(pattern)}: RE2 has no look-around ((?=, (?!, (?<=, (?<!)`,
+    );
   let re: RegExp;
   try {
     re = new RegExp(src, flags);

@@ -71,3 +71,64 @@ export function ecsDocumentToRow(
     row._TimeReceived = ing !== null ? new KDate(ing) : ts === null ? null : new KDate(ts);
   return row;
 }
+
+function holdsValue(x: unknown): boolean {
+  return Array.isArray(x) ? x.some(holdsValue) : x !== null && x !== undefined;
+}
+
+/** What a table declares about the fields inside its dynamic columns. */
+export interface RowShape {
+  columns: Record<string, string>;
+  fields: Record<string, { type: string; array: boolean }>;
+}
+
+const OBJECT_TYPES = new Set(['dynamic', 'object', 'nested']);
+
+/**
+ * Where an ECS document breaks a table's declared shape for the given fields: a JSON array at a
+ * path (the field or one of its parents) the schema does not declare as an array. Such a document
+ * is not a row of that table — the schema types the field as a scalar and the emitted queries read
+ * it as one — or a JSON object where it declares a scalar, or a top-level key that is no column.
+ * Arrays without values (`[]`, `[null]`) are missing values. Returns the offending path, or undefined when the document fits.
+ */
+export function shapeViolation(
+  doc: Record<string, unknown>,
+  fields: readonly string[],
+  shape: RowShape,
+): string | undefined {
+  const expanded = expandDotted(doc) as Record<string, unknown>;
+  for (const f of fields) {
+    if (f === '@timestamp') continue; // the table's event-time column
+    const segs = f.split('.');
+    // a top-level key without a column is not in the row at all
+    if (!(segs[0] in shape.columns) && !(f in shape.columns)) {
+      if (holdsValue(expanded[segs[0]] ?? null)) return segs[0];
+      continue;
+    }
+    let level: unknown[] = [expanded];
+    for (let i = 0; i < segs.length && level.length; i++) {
+      const p = segs.slice(0, i + 1).join('.');
+      const next: unknown[] = [];
+      for (const v of level) {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+        const x = (v as Record<string, unknown>)[segs[i]];
+        if (x === undefined || x === null) continue;
+        if (Array.isArray(x)) {
+          // an array without values ([], [null]) is a missing value, not a shape
+          if (!shape.fields[p]?.array && holdsValue(x)) return p;
+          next.push(...x);
+        } else next.push(x);
+      }
+      level = next;
+    }
+    // the field's own values: an object where the schema declares a scalar breaks the shape
+    const decl = shape.fields[f];
+    if (
+      !(f in shape.columns) &&
+      !(decl && OBJECT_TYPES.has(decl.type)) &&
+      level.some((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+    )
+      return f;
+  }
+  return undefined;
+}
