@@ -155,6 +155,8 @@ export class RuleRunner {
         message,
         rule: rule.id,
         file: rule.source.file,
+        line: rule.source.line ?? 1,
+        column: 1,
         hint,
       });
     let ok = true;

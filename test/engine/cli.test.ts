@@ -239,6 +239,51 @@ describe('siemc test', () => {
   });
 });
 
+describe('unsupported rules in a batch', () => {
+  const EXPORT = 'test/fixtures/rules/kibana-export.ndjson';
+  const EVENTS = '../shared/fixtures/okta-brute-force-threshold/ecs.ndjson';
+  const EQL =
+    '../shared/corpus/detection-rules/rules/linux/privilege_escalation_unshare_namespace_manipulation.toml';
+
+  it('siemc test skips them with one line (the loader warned) and runs the others: exit 0', async () => {
+    const r = await runCli(['test', EXPORT, '--events', EVENTS, '--now', '2026-06-20T12:00:00Z']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${EXPORT}:3:827 warning RULE012 unsupported rule type 'eql'`);
+    expect(r.stderr).toContain(
+      'siemc test: skipping rule d8f2e3c4-5b6a-4f7e-9d8c-0b1c2d3e4f03 (Suspicious child of Office (EQL)): RULE012, see the warning above',
+    );
+    expect(r.stderr).not.toMatch(/ENG00\d|:\?:\?/);
+    expect(r.stderr.match(/^siemc test: rule /gm)).toHaveLength(2);
+  });
+
+  it('nothing runnable: exit 1 with a message', async () => {
+    const r = await runCli(['test', EQL, '--events', EVENTS]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('siemc test: no runnable rule');
+  });
+
+  it('siemc backtest skips them too; the rule filters KQL cannot express as well', async () => {
+    const r = await runCli([
+      'backtest',
+      EQL,
+      '../shared/corpus/detection-rules/rules_building_block/persistence_transport_agent_exchange.toml',
+      'rules/examples',
+      '--events',
+      EVENTS,
+      '--now',
+      '2026-06-20T12:00:00Z',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /siemc backtest: skipping rule d00f33e7-\S+ \(Namespace Manipulation Using Unshare\): RULE012/,
+    );
+    expect(r.stderr).toMatch(
+      /siemc backtest: skipping rule \S+ \(.*\): RULE024, see the warning above/,
+    );
+    expect(r.stdout).toContain('Attempts to Brute Force an Okta User Account');
+  });
+});
+
 describe('the shipped spec for the reference rule', () => {
   const SPEC = 'test/fixtures/specs/o365-device-code.test.yaml';
 

@@ -11,7 +11,13 @@ import { loadRulePaths } from '../../rules/load.js';
 import { RuleRunner } from '../../engine/runner.js';
 import { expandEventPaths, NdjsonError, totalBytes } from '../../engine/ndjson.js';
 import { scanEvents } from '../../engine/batch.js';
-import { loadSchemaOption, parseNow, printDiagnostics, RUN_WARNINGS } from './test.js';
+import {
+  loadSchemaOption,
+  parseNow,
+  printDiagnostics,
+  RUN_WARNINGS,
+  unsupportedReason,
+} from './test.js';
 
 interface BacktestOpts {
   events?: string[];
@@ -71,6 +77,11 @@ Example:
       const runners: RuleRunner[] = [];
       for (const l of loaded) {
         if (!l.rule) continue;
+        const why = unsupportedReason(l);
+        if (why) {
+          io.stderr(`siemc backtest: skipping rule ${l.rule.id} (${l.rule.name}): ${why}\n`);
+          continue;
+        }
         const r = new RuleRunner(l.rule, { now, schema: sch.schema, onAlert: writeAlert });
         printDiagnostics(
           io,

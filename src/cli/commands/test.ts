@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { renderDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { type CliIO, UsageError } from '../io.js';
 import { loadRulePaths } from '../../rules/load.js';
+import { RuleCode } from '../../rules/codes.js';
+import { isSupportedRule, type LoadedRule } from '../../rules/model.js';
 import { defaultSchema, loadSchemaFile, type Schema } from '../../schema/schema.js';
 import { RuleRunner } from '../../engine/runner.js';
 import { expandEventPaths } from '../../engine/ndjson.js';
@@ -46,6 +48,24 @@ export function loadSchemaOption(
 
 /** Warnings the engine adds when a run finishes (ENG010 timestamps, ENG011/ENG012 term arrays). */
 export const RUN_WARNINGS = /^ENG01\d$/;
+
+/**
+ * Why a loaded rule cannot run, when the loader already said so (unsupported type or language, a
+ * filter KQL cannot express): such rules are skipped with one line instead of engine errors.
+ */
+export function unsupportedReason(l: LoadedRule): string | undefined {
+  const d = l.diagnostics.find((x) => SKIP_CODES.has(x.code));
+  if (d) return `${d.code}, see the warning above`;
+  if (l.rule && !isSupportedRule(l.rule))
+    return `unsupported rule type '${l.rule.type}' (language ${l.rule.language ?? 'none'})`;
+  return undefined;
+}
+
+const SKIP_CODES = new Set<string>([
+  RuleCode.UNSUPPORTED_TYPE,
+  RuleCode.UNSUPPORTED_LANGUAGE,
+  RuleCode.FILTER_UNSUPPORTED,
+]);
 
 export function printDiagnostics(io: CliIO, ds: Diagnostic[]): void {
   for (const d of ds) {
@@ -168,6 +188,11 @@ Examples:
       const out = (line: string) => io.stdout(line + '\n');
       for (const l of loaded) {
         if (!l.rule) continue;
+        const why = unsupportedReason(l);
+        if (why) {
+          io.stderr(`siemc test: skipping rule ${l.rule.id} (${l.rule.name}): ${why}\n`);
+          continue;
+        }
         const r = new RuleRunner(l.rule, {
           now,
           schema,
@@ -184,6 +209,7 @@ Examples:
         runners.push(r);
       }
       if (runners.length === 0) {
+        io.stderr('siemc test: no runnable rule\n');
         setExit(1);
         return;
       }
