@@ -2,7 +2,7 @@
  * `siemc test` and `siemc backtest` end to end, in-process: NDJSON streaming (gzip, CRLF, bad
  * lines), --matches, --format text, --schema, stdin, specs beside rules, exit codes.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -281,6 +281,36 @@ describe('unsupported rules in a batch', () => {
       /siemc backtest: skipping rule \S+ \(.*\): RULE024, see the warning above/,
     );
     expect(r.stdout).toContain('Attempts to Brute Force an Okta User Account');
+  });
+});
+
+describe('backtest progress bar', () => {
+  const args = [
+    'backtest',
+    'rules/examples',
+    '--events',
+    '../shared/fixtures/o365-device-code/ecs.ndjson',
+    '--now',
+    '2026-06-20T12:00:00Z',
+  ];
+
+  it('on a TTY, once the scan runs over a second; erased before the table', async () => {
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 2000));
+    try {
+      const r = await runCli(args, { isTTY: true });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/\r\[#{30}\] 100%  0\.2\/0\.2 MB  [\d.]+ MB\/s/);
+      expect(r.stderr.endsWith('\r' + ' '.repeat(78) + '\r')).toBe(true);
+      expect(r.stdout).not.toContain('\r');
+      const pipe = await runCli(args);
+      expect(pipe.stderr).not.toContain('\r');
+    } finally {
+      clock.mockRestore();
+    }
+    // A scan under a second draws nothing, even on a TTY.
+    const fast = await runCli(args, { isTTY: true });
+    expect(fast.stderr).not.toContain('\r');
   });
 });
 

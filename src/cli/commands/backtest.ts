@@ -106,11 +106,18 @@ Example:
       const total = totalBytes(ev.files);
       const t0 = performance.now();
       let lastDraw = 0;
+      let drawn = false;
+      // Drawn on a TTY once the scan has run for a second, then at most five times a second.
+      const clearBar = () => {
+        if (drawn) io.stderr('\r' + ' '.repeat(78) + '\r');
+        drawn = false;
+      };
       const progress = io.stderrIsTTY
         ? (bytes: number) => {
             const t = performance.now();
-            if (t - lastDraw < 200) return;
+            if (t - t0 < 1000 || t - lastDraw < 200) return;
             lastDraw = t;
+            drawn = true;
             const frac = total > 0 ? Math.min(1, bytes / total) : 0;
             const w = 30;
             const done = Math.round(frac * w);
@@ -129,6 +136,7 @@ Example:
           onProgress: progress,
           onInvalid: (d) => {
             invalid++;
+            if (invalid <= 21) clearBar();
             if (invalid <= 20) io.stderr(renderDiagnostic(d) + '\n');
             else if (invalid === 21)
               io.stderr('siemc backtest: more invalid lines; counting only\n');
@@ -136,7 +144,7 @@ Example:
         });
       } catch (e) {
         if (e instanceof NdjsonError) {
-          if (progress) io.stderr('\n');
+          clearBar();
           io.stderr(renderDiagnostic(e.diagnostic) + '\n');
           setExit(1);
           sink?.end();
@@ -144,7 +152,7 @@ Example:
         }
         throw e;
       }
-      if (progress) io.stderr('\r' + ' '.repeat(70) + '\r');
+      clearBar();
       const results = runners.map((r) => r.finish());
       for (const res of results) {
         for (const a of res.alerts) writeAlert(a);
