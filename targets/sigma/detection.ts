@@ -82,11 +82,11 @@ function dedupe<T>(xs: T[]): T[] {
 function build(n: LNode, ctx: TargetContext, negated: boolean): Expr {
   switch (n.kind) {
     case 'match':
-      return leafExpr(leafOfMatch(n, ctx), negated);
+      return leafExpr(leafOfMatch(n, ctx, negated), negated);
     case 'in':
-      return leafExpr(leafOfIn(n, ctx), negated);
+      return leafExpr(leafOfIn(n, ctx, negated), negated);
     case 'exists':
-      return leafExpr(leafOfExists(n, ctx), negated);
+      return leafExpr(leafOfExists(n, ctx, negated), negated);
     case 'range':
       return leafExpr(leafOfRange(n, ctx), negated);
     case 'all':

@@ -58,6 +58,8 @@ interface FieldInfo {
   writable: boolean;
   /** The analyzer of a text field. */
   analyzer?: Analyzer;
+  /** Keyword `ignore_above`: longer values are not indexed, so no query matches them. */
+  ignoreAbove?: number;
 }
 
 function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
@@ -77,7 +79,14 @@ function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
   // A multi-field (`process.name.caseless`, `process.command_line.text`) is not in the event: it
   // indexes its parent's values, so Sigma names the parent.
   const name = r.known && r.valuePath !== r.name && f.name === f.source ? r.valuePath : f.name;
-  return { kind, lowercase, name, writable, analyzer: kind === 'text' ? r.analyzer : undefined };
+  return {
+    kind,
+    lowercase,
+    name,
+    writable,
+    analyzer: kind === 'text' ? r.analyzer : undefined,
+    ignoreAbove: kind === 'keyword' && r.known ? r.ignoreAbove : undefined,
+  };
 }
 
 /** Can the field be written as a Sigma field name? Reports why not. */
@@ -204,10 +213,59 @@ function numberValue(text: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+const reportedIgnoreAbove = new WeakMap<TargetContext, Set<string>>();
+
+/**
+ * Keyword fields with `ignore_above` (ECS: 1024) do not index longer values, so Elasticsearch's
+ * wildcard and exists clauses never match them, while Sigma compares values of any length. An
+ * exact per-value form needs a length bound inside the pattern, which the Sigma regex subset can
+ * only write for one wildcard gap and SigmaHQ rules never do, so siemc keeps the readable form and
+ * declares it: wider where the clause counts positively, narrower under `not`, once per field.
+ */
+function declareIgnoreAbove(
+  field: LField,
+  info: FieldInfo,
+  ctx: TargetContext,
+  span: Span,
+  negated: boolean,
+): void {
+  if (info.ignoreAbove === undefined) return;
+  const effect = negated ? 'narrower' : 'wider';
+  const seen = reportedIgnoreAbove.get(ctx) ?? new Set<string>();
+  reportedIgnoreAbove.set(ctx, seen);
+  const key = `${field.source}|${effect}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  ctx.diags.lossy(
+    effect,
+    span,
+    'SIGMA-IGNORE-ABOVE',
+    `Elasticsearch does not index ${field.source} values longer than ${info.ignoreAbove} characters (ignore_above), so its wildcard and exists clauses never match them; Sigma compares values of any length`,
+    'values that long are rare in this field; the difference only shows on them',
+  );
+}
+
 /** An equality/wildcard match on a field. */
-function matchTerm(field: LField, p: Pattern, ctx: TargetContext, span: Span): LeafResult {
+function matchTerm(
+  field: LField,
+  p: Pattern,
+  ctx: TargetContext,
+  span: Span,
+  negated = false,
+): LeafResult {
   const info = fieldInfo(field, ctx, span);
   if (!info.writable) return { kind: 'drop' };
+  if (info.ignoreAbove !== undefined) {
+    if (p.kind === 'eq' && p.text.length > info.ignoreAbove) {
+      ctx.diags.info(
+        'SIGMA-IGNORE-ABOVE-VALUE',
+        `the value is longer than ${info.ignoreAbove} characters, the ignore_above of ${field.source}: Elasticsearch never indexes such a value, so the clause never matches`,
+        span,
+      );
+      return { kind: 'const', value: false };
+    }
+    if (p.kind !== 'eq' && p.kind !== 'cidr') declareIgnoreAbove(field, info, ctx, span, negated);
+  }
   if (p.kind === 'any')
     return { kind: 'terms', terms: [{ field: info.name, mods: ['exists'], values: [true], span }] };
   if (p.kind === 'cidr')
@@ -371,7 +429,7 @@ function textSubstring(
   return { kind: 'terms', terms };
 }
 
-export function leafOfMatch(n: LMatch, ctx: TargetContext): LeafResult {
+export function leafOfMatch(n: LMatch, ctx: TargetContext, negated = false): LeafResult {
   if (n.field === null) {
     ctx.diags.lossy(
       'wider',
@@ -391,7 +449,7 @@ export function leafOfMatch(n: LMatch, ctx: TargetContext): LeafResult {
     }
     return { kind: 'keywords', values: [encodeSigmaPattern(partsOf(n.pattern))], span: n.span };
   }
-  return matchTerm(n.field, n.pattern, ctx, n.span);
+  return matchTerm(n.field, n.pattern, ctx, n.span, negated);
 }
 
 /**
@@ -426,22 +484,26 @@ export function leafOfTextOr(n: LOr, ctx: TargetContext): LeafResult | undefined
   return textLeaf(f, info, patterns, ctx, n.span);
 }
 
-export function leafOfIn(n: LIn, ctx: TargetContext): LeafResult {
+export function leafOfIn(n: LIn, ctx: TargetContext, negated = false): LeafResult {
   const info = fieldInfo(n.field, ctx, n.span);
   if (!info.writable) return { kind: 'drop' };
   if (info.kind === 'text') return textLeaf(n.field, info, n.values, ctx, n.span);
   const terms: Term[] = [];
   for (const v of n.values) {
-    const r = matchTerm(n.field, v as EqPattern, ctx, n.span);
+    const r = matchTerm(n.field, v as EqPattern, ctx, n.span, negated);
+    // one unwritable value drops the whole list soundly (leaving it out would narrow the OR)
+    if (r.kind === 'drop') return r;
     if (r.kind === 'terms') terms.push(...r.terms);
   }
-  if (terms.length === 0) return { kind: 'drop' };
+  // every value can never match (longer than ignore_above)
+  if (terms.length === 0) return { kind: 'const', value: false };
   return { kind: 'terms', terms };
 }
 
-export function leafOfExists(n: LExists, ctx: TargetContext): LeafResult {
+export function leafOfExists(n: LExists, ctx: TargetContext, negated = false): LeafResult {
   const info = fieldInfo(n.field, ctx, n.span);
   if (!info.writable) return { kind: 'drop' };
+  declareIgnoreAbove(n.field, info, ctx, n.span, negated);
   return {
     kind: 'terms',
     terms: [{ field: info.name, mods: ['exists'], values: [true], span: n.span }],

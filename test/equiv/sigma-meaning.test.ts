@@ -180,7 +180,10 @@ describe('Sigma meaning: query scenario (AWS IAM login profile)', () => {
   const s = scenario('aws-iam-login-profile');
   it('the rule selects exactly the query matches in the window', () => {
     const t = sigma(s.rule);
-    expect(t.verdict).toBe('exact');
+    // exact but for values over the keyword fields' ignore_above, which the scenario has none of
+    const lossy = t.diagnostics.filter((d) => d.effect && d.effect !== 'exact');
+    expect(lossy.map((d) => d.code).every((c) => c === 'SIGMA-IGNORE-ABOVE')).toBe(true);
+    expect(s.ecs.every((d) => !/"[^"]{1025,}"/.test(JSON.stringify(d)))).toBe(true);
     const pred = compileRules(loadSigma(t.text));
     const native = compileQuery(s.rule.ast!);
     for (const d of s.ecs) expect(pred(d)).toBe(native(d));
@@ -220,7 +223,18 @@ describe('Sigma meaning: corpus rules on fixture and generated boundary events',
       if (!rule) continue;
       // The events are ECS documents: translate with the ECS pass-through profile.
       const t = translateRule(rule, getTarget('sigma'), { mapping: 'ecs' });
-      if (t.verdict === 'unsupported' || t.verdict === 'different') {
+      // Differences that only show on some events: values over ignore_above, non-ASCII text.
+      const lossy = new Set(
+        t.diagnostics.filter((d) => d.effect && d.effect !== 'exact').map((d) => d.code),
+      );
+      const boundedLoss =
+        lossy.size > 0 &&
+        [...lossy].every((c) => c === 'SIGMA-IGNORE-ABOVE' || c === 'SIGMA-TEXT-FIELD');
+      const exactOn = (d: unknown): boolean =>
+        boundedLoss &&
+        !/"[^"]{1025,}"/.test(JSON.stringify(d)) &&
+        (!lossy.has('SIGMA-TEXT-FIELD') || /^[\x00-\x7f]*$/.test(JSON.stringify(d)));
+      if (t.verdict === 'unsupported' || (t.verdict === 'different' && !boundedLoss)) {
         declared.push(`${rule.name}: ${t.verdict}`);
         continue;
       }
@@ -238,7 +252,7 @@ describe('Sigma meaning: corpus rules on fixture and generated boundary events',
         const sg = pred(d);
         if (n) pos++;
         const msg = `${rule.name} [${t.verdict}]: ${JSON.stringify(d).slice(0, 400)}\nnative=${n} sigma=${sg}\n${t.text}`;
-        if (t.verdict === 'exact') expect(sg, msg).toBe(n);
+        if (t.verdict === 'exact' || exactOn(d)) expect(sg, msg).toBe(n);
         else if (t.verdict === 'wider' && n) expect(sg, msg).toBe(true);
         else if (t.verdict === 'narrower' && sg) expect(n, msg).toBe(true);
       }

@@ -23,11 +23,15 @@ interface Golden {
   codes?: string[];
   /** Events and whether the *source* rule matches them. */
   events?: [object, boolean][];
-  /** A declared-wider translation that is still exact on events with ASCII text only. */
-  exactOn?: 'ascii';
+  /**
+   * A declared non-exact translation that is still exact on some events: `ascii` (text only in
+   * ASCII), `short` (no string longer than the keyword fields' ignore_above of 1024).
+   */
+  exactOn?: 'ascii' | 'short';
 }
 
 const isAscii = (doc: object): boolean => /^[\x00-\x7f]*$/.test(JSON.stringify(doc));
+const isShort = (doc: object): boolean => !/"[^"]{1025,}"/.test(JSON.stringify(doc));
 
 const d = (...lines: string[]): string => ['detection:', ...lines].join('\n');
 
@@ -117,6 +121,9 @@ const GOLDENS: Golden[] = [
       '        process.name|startswith|cased: cmd',
       '    condition: selection',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ process: { name: 'cmd.exe' } }, true],
       [{ process: { name: 'Cmd.exe' } }, false],
@@ -130,6 +137,9 @@ const GOLDENS: Golden[] = [
       "        process.name|endswith|cased: '.exe'",
       '    condition: selection',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ process: { name: 'a.exe' } }, true],
       [{ process: { name: 'a.EXE' } }, false],
@@ -143,6 +153,9 @@ const GOLDENS: Golden[] = [
       '        process.name|contains|cased: cmd',
       '    condition: selection',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ process: { name: 'xcmdy' } }, true],
       [{ process: { name: 'xCMDy' } }, false],
@@ -156,6 +169,9 @@ const GOLDENS: Golden[] = [
       "        process.name|cased: 'c*m*d'",
       '    condition: selection',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ process: { name: 'c1m2d' } }, true],
       [{ process: { name: 'c\nm\nd' } }, true],
@@ -186,6 +202,9 @@ const GOLDENS: Golden[] = [
       "        file.name|endswith|cased: 'invoice\\?.pdf'",
       '    condition: selection',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ file: { name: 'Q3_invoice?.pdf' } }, true],
       [{ file: { name: 'invoice1.pdf' } }, false],
@@ -199,6 +218,9 @@ const GOLDENS: Golden[] = [
       "        file.path|cased: 'C:\\Users\\\\*\\Desktop\\\\*'",
       '    condition: selection',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ file: { path: 'C:\\Users\\bob\\Desktop\\run.lnk' } }, true],
       [{ file: { path: 'C:\\Users\\bob\\Documents\\run.lnk' } }, false],
@@ -227,6 +249,9 @@ const GOLDENS: Golden[] = [
       '        process.parent.executable|exists: false',
       '    condition: selection',
     ),
+    verdict: 'different',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ user: { name: '' } }, true],
       [{ user: { name: null } }, false],
@@ -609,6 +634,9 @@ const GOLDENS: Golden[] = [
       '        user.name|cased: Not Available',
       '    condition: selection and not filter',
     ),
+    verdict: 'wider',
+    codes: ['SIGMA-IGNORE-ABOVE'],
+    exactOn: 'short',
     events: [
       [{ user: { name: 'x' } }, true],
       [{ user: { name: '' } }, true],
@@ -752,7 +780,11 @@ describe('Sigma golden translations', () => {
           // the truth table is the source meaning: the native evaluator must agree with it
           expect(native(doc), `native: ${g.name}: ${JSON.stringify(doc)}`).toBe(match);
           checkMeaning(rule, t, [doc], g.name);
-          if (t.verdict === 'exact' || (g.exactOn === 'ascii' && isAscii(doc)))
+          if (
+            t.verdict === 'exact' ||
+            (g.exactOn === 'ascii' && isAscii(doc)) ||
+            (g.exactOn === 'short' && isShort(doc))
+          )
             expect(sigma(doc), `${g.name}: ${JSON.stringify(doc)}`).toBe(match);
           if (t.verdict === 'wider' && match) expect(sigma(doc)).toBe(true);
         }
@@ -769,6 +801,43 @@ describe('Sigma golden translations', () => {
     const d = t.diagnostics.find((x) => x.code === 'SIGMA-TEXT-FIELD');
     expect(d?.effect).toBe('wider');
     expect(d?.message).toMatch(/non-ASCII letter/);
+  });
+
+  it('ignore_above: the declared difference is real, on values over 1024 characters', () => {
+    const long = 'cmd' + 'x'.repeat(1030);
+    const prefix = ruleFromKql('process.name: cmd*');
+    const t1 = toSigma(prefix);
+    expect(nativePredicate(prefix)({ process: { name: long } })).toBe(false);
+    expect(sigmaPredicate(t1.text)({ process: { name: long } })).toBe(true);
+    const d1 = t1.diagnostics.filter((x) => x.code === 'SIGMA-IGNORE-ABOVE');
+    expect(d1.map((x) => x.effect)).toEqual(['wider']);
+    expect(d1[0].message).toMatch(/process\.name values longer than 1024 characters/);
+    const notExists = ruleFromKql('event.action: x and not user.name: *');
+    const t2 = toSigma(notExists);
+    const doc = { event: { action: 'x' }, user: { name: long } };
+    expect(nativePredicate(notExists)(doc)).toBe(true);
+    expect(sigmaPredicate(t2.text)(doc)).toBe(false);
+    expect(t2.verdict).toBe('narrower');
+    // one diagnostic per field and effect, however many clauses
+    const many = toSigma(ruleFromKql('process.name: (a* or *b or *c*) and not process.name: d*'));
+    expect(
+      many.diagnostics.filter((x) => x.code === 'SIGMA-IGNORE-ABOVE').map((x) => x.effect),
+    ).toEqual(['wider', 'narrower']);
+    expect(many.verdict).toBe('different');
+  });
+
+  it('ignore_above: an equality value longer than it never matches (exact)', () => {
+    const long = 'a'.repeat(1100);
+    const rule = ruleFromKql(`event.action: x and not user.name: "${long}"`);
+    const t = toSigma(rule);
+    expect(t.verdict).toBe('exact');
+    expect(detectionText(t.text)).toBe(
+      d('    selection:', '        event.action|cased: x', '    condition: selection'),
+    );
+    expect(t.diagnostics.map((x) => x.code)).toContain('SIGMA-IGNORE-ABOVE-VALUE');
+    const doc = { event: { action: 'x' }, user: { name: long } };
+    expect(nativePredicate(rule)(doc)).toBe(true);
+    expect(sigmaPredicate(t.text)(doc)).toBe(true);
   });
 
   it('--case loose drops cased and declares the widening', () => {
