@@ -172,6 +172,13 @@ export function whereIsLoose(n: LNode): boolean {
   return false;
 }
 
+/** Prefix of the 0/1 fields the emitter computes with `foreach` for wildcard field names. */
+export const FLAG_PREFIX = 'siemc_wf';
+
+function isFlag(f: LField): boolean {
+  return f.name.startsWith(FLAG_PREFIX) && f.source === f.name && !f.item;
+}
+
 /** Case-insensitive pattern for keyword fields with a lowercase normalizer. */
 function ci(f: LField, regex: string): string {
   return f.caseInsensitive ? `(?i)${regex}` : regex;
@@ -240,9 +247,11 @@ export const whereDialect: Dialect<SplEmitContext> = {
     eq: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
-        : isText(f)
-          ? textWhere(f, p)
-          : mvMatch(f, pcreWhole([p.text])),
+        : isFlag(f)
+          ? `${f.name}=${p.text}`
+          : isText(f)
+            ? textWhere(f, p)
+            : mvMatch(f, pcreWhole([p.text])),
     prefix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)

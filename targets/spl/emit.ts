@@ -21,8 +21,10 @@ import {
   over,
   patternChunks,
   simplify,
+  wildcardMatches,
 } from '../core/index.js';
 import {
+  FLAG_PREFIX,
   isDerived,
   pipelineName,
   searchDialect,
@@ -32,7 +34,15 @@ import {
   type SplEmitContext,
 } from './dialects.js';
 import { savedSearchStanza } from './savedsearches.js';
-import { evalField, pcreWhole, relativeTime, searchField, splString } from './syntax.js';
+import {
+  evalField,
+  pcreAlternatives,
+  pcreWhole,
+  relativeTime,
+  searchField,
+  splString,
+} from './syntax.js';
+import { defaultSchema, matchKindOf } from '../../src/schema/index.js';
 
 /** The structured result of the SPL translation, also used by the savedsearches bundler. */
 export interface SplPlan {
@@ -73,6 +83,68 @@ function flattenNested(n: LNode, ctx: TargetContext, negated: boolean): LNode {
     default:
       return n;
   }
+}
+
+/** Wildcard field names foreach can iterate exactly: plain names with a literal dot. */
+const FOREACH_NAME = /^[A-Za-z0-9_.@-]*$/;
+
+/**
+ * The per-field eval test for a wildcard-field atom, when `foreach` can test it exactly: the
+ * pattern is a plain name with a literal `.` (so it never matches Splunk's own fields or siemc's
+ * flags), the profile renames none of the fields it matches, and every schema field it matches
+ * is a case-sensitive keyword (the evaluator's per-field semantics then equal one regex test).
+ */
+export function foreachTest(n: LNode, ctx: TargetContext): string | undefined {
+  if (!isAtom(n)) return undefined;
+  const f = n.field;
+  const chunks = f?.wildcard;
+  if (!f || !chunks) return undefined;
+  if (!chunks.every((c) => FOREACH_NAME.test(c)) || !chunks.some((c) => c.includes('.')))
+    return undefined;
+  const section = ctx.profile.targets.spl;
+  const mapped = [
+    ...Object.keys(section?.fields ?? {}),
+    ...(section?.routes ?? []).map((r) => r.field),
+  ];
+  if (mapped.some((k) => wildcardMatches(chunks, k))) return undefined;
+  if (!wildcardKeywordOnly(chunks)) return undefined;
+  const F = "'<<FIELD>>'";
+  switch (n.kind) {
+    case 'exists':
+      return `isnotnull(${F})`;
+    case 'in':
+      return `isnotnull(mvfind(${F}, ${splString(pcreAlternatives(n.values.map((v) => v.text)))}))`;
+    case 'match': {
+      const p = n.pattern;
+      if (p.kind === 'any') return `isnotnull(${F})`;
+      if (p.kind === 'cidr') return undefined;
+      return `isnotnull(mvfind(${F}, ${splString(pcreWhole(patternChunks(p)!))}))`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const keywordOnlyCache = new Map<string, boolean>();
+function wildcardKeywordOnly(chunks: readonly string[]): boolean {
+  const key = chunks.join('\u0000');
+  let ok = keywordOnlyCache.get(key);
+  if (ok === undefined) {
+    const schema = defaultSchema();
+    ok = true;
+    for (const name of schema.names()) {
+      if (!wildcardMatches(chunks, name)) continue;
+      const r = schema.resolve(name);
+      // objects hold no values of their own
+      if (r.type === 'object' || r.type === 'nested') continue;
+      if (matchKindOf(r.type) !== 'keyword' || r.normalizer === 'lowercase') {
+        ok = false;
+        break;
+      }
+    }
+    keywordOnlyCache.set(key, ok);
+  }
+  return ok;
 }
 
 /** Does the atom hold only for events where `field` has a non-empty value? */
@@ -144,7 +216,7 @@ function declareAtoms(
       });
       return;
     }
-    if (f.wildcard) {
+    if (f.wildcard && foreachTest(n, ctx) === undefined) {
       ctx.diags.add({
         code: 'SPL-FIELD-WILDCARD',
         effect: flipEffect('wider', negated),
@@ -474,11 +546,52 @@ export function planSpl(ctx: TargetContext): SplPlan {
   if (wParts.length) {
     const wTree: LNode =
       wParts.length === 1 ? wParts[0] : { kind: 'and', children: wParts, span: q.span };
-    lines.push(`| where ${emit(wTree, whereDialect, ectx).text}`);
+    const flags: string[] = [];
+    const loops: string[] = [];
+    const flagged = flagWildcards(wTree, ctx, (n, test) => {
+      const flag = `${FLAG_PREFIX}${flags.length + 1}`;
+      flags.push(flag);
+      const list = n.kind === 'match' || n.kind === 'in' || n.kind === 'exists' ? n.field! : null;
+      loops.push(`| foreach ${list!.wildcard!.join('*')} [eval ${flag}=if(${test}, 1, ${flag})]`);
+      return flag;
+    });
+    if (flags.length) lines.push(`| eval ${flags.map((f) => `${f}=0`).join(', ')}`, ...loops);
+    lines.push(`| where ${emit(flagged, whereDialect, ectx).text}`);
   }
   lines.push(...derivationCommands(statsDerived.values(), ctx));
   lines.push(...extra);
   return { lines, earliest: windowInfo.earliest, latest: 'now', indexTime: windowInfo.indexTime };
+}
+
+/**
+ * Replace each wildcard-field atom `foreach` can test by a test of its flag field (`flag=1`);
+ * `make` emits the flag's foreach and names it.
+ */
+function flagWildcards(
+  n: LNode,
+  ctx: TargetContext,
+  make: (n: LNode, test: string) => string,
+): LNode {
+  if (isAtom(n)) {
+    const test = foreachTest(n, ctx);
+    if (test === undefined) return n;
+    const flag = make(n, test);
+    return {
+      kind: 'match',
+      field: { source: flag, name: flag },
+      pattern: { kind: 'eq', text: '1', quoted: true },
+      span: n.span,
+    };
+  }
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return { ...n, children: n.children.map((c) => flagWildcards(c, ctx, make)) };
+    case 'not':
+      return { ...n, child: flagWildcards(n.child, ctx, make) };
+    default:
+      return n;
+  }
 }
 
 function hasLoose(n: LNode): boolean {

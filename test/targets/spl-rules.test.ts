@@ -8,7 +8,7 @@ import { runRuleSync } from '../../src/engine/index.js';
 import { runSpl, splunkEventFromEcs } from '../../src/equiv/spl/index.js';
 import type { Rule } from '../../src/rules/model.js';
 import { checkSpl } from '../../targets/spl/check/index.js';
-import { makeRule, toSpl } from './spl-helpers.js';
+import { makeRule, meaning, toSpl } from './spl-helpers.js';
 
 const NOW = new Date('2026-06-20T12:00:00Z');
 const at = (min: number): string => new Date(NOW.getTime() - min * 60_000).toISOString();
@@ -112,6 +112,49 @@ describe('SPL new_terms / threshold: empty values', () => {
     expect(lone.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
       'SPL-EXISTS-EMPTY',
       'narrower',
+    ]);
+  });
+});
+
+describe('SPL wildcard field names', () => {
+  const docs = [
+    { custom: { a: { name: 'Admin' } } },
+    { custom: { b: { name: 'admin' } } },
+    { custom: { a: { name: 'x' }, b: { name: 'Admin' } } },
+    { custom: { a: { other: 'Admin' } } },
+    { custom: { a: { name: ['y', 'Admin2'] } } },
+    { other: { a: { name: 'Admin' } } },
+    {},
+  ];
+  for (const q of [
+    'custom.*.name: Admin',
+    'not custom.*.name: Admin',
+    'custom.*.name: Admin*',
+    'custom.*.name: (x or Admin2)',
+    'custom.*.name: *',
+    'not custom.*.name: * and custom.*.other: *',
+  ]) {
+    it(`${q}: foreach tests every matching field exactly (case-sensitive)`, () => {
+      const rule = makeRule(q);
+      const t = toSpl(q);
+      expect(t.text).toContain('| foreach custom.*.');
+      expect(t.diagnostics.map((d) => d.code)).not.toContain('SPL-FIELD-WILDCARD');
+      expect(checkSpl(t.text).diagnostics).toEqual([]);
+      const m = meaning(rule, t, docs);
+      expect(m.wider).toEqual([]);
+      // only `f:*` on an empty value could differ, and there is none here
+      expect(m.narrower).toEqual([]);
+      expect(m.events).toBe(docs.length);
+    });
+  }
+
+  it('falls back to a declared case-insensitive searchmatch when the fields are not all keywords', () => {
+    // process.* also matches text fields (process.command_line.text, ...)
+    const t = toSpl('process.*: cmd');
+    expect(t.text).toContain('searchmatch(');
+    expect(t.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
+      'SPL-FIELD-WILDCARD',
+      'wider',
     ]);
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { Command, Pipeline, StatsAgg } from '../../../targets/spl/check/ast.js';
 import { checkSpl } from '../../../targets/spl/check/index.js';
+import { parseForeachTemplate } from '../../../targets/spl/check/parse.js';
 import type { SplEvent } from './event.js';
 import { evalExpr, SplRuntimeError, type EvalEnv, type EvalValue } from './evaluate.js';
 import { evalSearch } from './search.js';
@@ -174,6 +175,48 @@ function lookup(
   });
 }
 
+const foreachCache = new Map<string, Command>();
+
+/**
+ * `foreach <wc-fields> [eval ...]`: the eval runs once per field of the row whose name matches a
+ * wildcard list (`*` = any sequence), in name order, with `<<FIELD>>` replaced by the name.
+ */
+function foreach(
+  cmd: Extract<Command, { kind: 'foreach' }>,
+  row: SplEvent,
+  env: EvalEnv,
+  opts: SplRunOptions,
+): SplEvent {
+  const res = cmd.fields.map(
+    (f) =>
+      new RegExp(
+        '^' +
+          f
+            .split('*')
+            .map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[\\s\\S]*') +
+          '$',
+      ),
+  );
+  const names = Object.keys(row)
+    .filter((k) => res.some((re) => re.test(k)))
+    .sort();
+  let out = row;
+  for (const name of names) {
+    const key = `${cmd.template}\u0000${name}`;
+    let ev = foreachCache.get(key);
+    if (!ev) {
+      const parsed = parseForeachTemplate(cmd.template, name);
+      const c = parsed.pipeline.commands[1];
+      if (!c || c.kind !== 'eval' || parsed.diagnostics.some((d) => d.severity === 'error'))
+        throw new SplRuntimeError(`foreach: the eval does not parse for field ${name}`);
+      foreachCache.set(key, (ev = c));
+    }
+    out = runCommand(ev, [out], env, opts)[0];
+  }
+  return out;
+}
+
 function runCommand(cmd: Command, rows: SplEvent[], env: EvalEnv, opts: SplRunOptions): SplEvent[] {
   switch (cmd.kind) {
     case 'search':
@@ -207,6 +250,8 @@ function runCommand(cmd: Command, rows: SplEvent[], env: EvalEnv, opts: SplRunOp
           for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) out[k] = [v];
         return out;
       });
+    case 'foreach':
+      return rows.map((r) => foreach(cmd, r, env, opts));
     case 'fields':
     case 'table':
       return rows.map((r) => {

@@ -53,6 +53,24 @@ function isNum(s: string): boolean {
   return /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s.trim());
 }
 
+const fieldPatterns = new Map<string, RegExp>();
+
+/**
+ * Values of a field; a name with `*` (a wildcard field name, e.g. `process.*`) gathers the values
+ * of every field it matches (field names are case-sensitive).
+ */
+function fieldVals(ev: SplEvent, name: string): string[] {
+  if (!name.includes('*')) return ev[name] ?? [];
+  let re = fieldPatterns.get(name);
+  if (!re) {
+    re = new RegExp('^' + name.split('*').map(escapeRe).join('[\\s\\S]*') + '$');
+    fieldPatterns.set(name, re);
+  }
+  const out: string[] = [];
+  for (const k of Object.keys(ev)) if (re.test(k)) out.push(...ev[k]);
+  return out;
+}
+
 /** Does one field value match a search value? */
 export function searchValueMatches(value: string, pattern: string): boolean {
   if (pattern.includes('/')) {
@@ -83,7 +101,7 @@ export function evalSearch(e: SearchExpr, ev: SplEvent, env: SearchEnv): boolean
       return termRegex(e.value.text).test(raw);
     }
     case 'in': {
-      const vals = ev[e.field] ?? [];
+      const vals = fieldVals(ev, e.field);
       return vals.some((v) => e.values.some((p) => searchValueMatches(v, p.text)));
     }
     case 'time': {
@@ -95,7 +113,7 @@ export function evalSearch(e: SearchExpr, ev: SplEvent, env: SearchEnv): boolean
       return e.name.endsWith('earliest') ? t >= bound : t < bound;
     }
     case 'cmp': {
-      const vals = ev[e.field] ?? [];
+      const vals = fieldVals(ev, e.field);
       const p = e.value.text;
       switch (e.op) {
         case '=':

@@ -1,6 +1,7 @@
 /**
  * Syntax tree of the SPL subset siemc emits (and the SPL interpreter runs): a pipeline of
- * `search`, `where`, `eval`, `stats`, `lookup`, `rex`, `regex`, `fields`, `table`.
+ * `search`, `where`, `eval`, `stats`, `lookup`, `rex`, `regex`, `fields`, `table`, and
+ * `foreach <wildcard fields> [eval ...]` (one eval per matching field, `<<FIELD>>` its name).
  * Offsets are UTF-16 positions in the whole query text.
  */
 
@@ -96,7 +97,15 @@ export type Command =
   | { kind: 'rex'; field: string; pattern: string; pos: Pos }
   | { kind: 'regex'; field: string; negate: boolean; pattern: string; pos: Pos }
   | { kind: 'fields'; remove: boolean; fields: string[]; pos: Pos }
-  | { kind: 'table'; fields: string[]; pos: Pos };
+  | { kind: 'table'; fields: string[]; pos: Pos }
+  | {
+      kind: 'foreach';
+      /** Wildcard field lists (`*` matches any sequence). */
+      fields: string[];
+      /** The `eval` inside `[...]`, with `<<FIELD>>` for each matching field's name. */
+      template: string;
+      pos: Pos;
+    };
 
 export interface Pipeline {
   commands: Command[];

@@ -66,4 +66,5 @@ export const COMMANDS = new Set([
   'regex',
   'fields',
   'table',
+  'foreach',
 ]);

@@ -81,7 +81,8 @@ function splitPipeline(ctx: Ctx): Segment[] {
   let i = 0;
   const commandAt = (from: number): string =>
     /^\s*([A-Za-z_]+)/.exec(t.slice(from, from + 40))?.[1]?.toLowerCase() ?? '';
-  let singleQuotes = ['where', 'eval'].includes(commandAt(0));
+  const quoting = ['where', 'eval', 'foreach'];
+  let singleQuotes = quoting.includes(commandAt(0));
   while (i < t.length) {
     const c = t[i];
     if (c === '"' || (c === "'" && singleQuotes)) {
@@ -101,7 +102,7 @@ function splitPipeline(ctx: Ctx): Segment[] {
     if (c === '|') {
       segs.push({ start, end: i });
       start = i + 1;
-      singleQuotes = ['where', 'eval'].includes(commandAt(start));
+      singleQuotes = quoting.includes(commandAt(start));
     }
     i++;
   }
@@ -1024,9 +1025,64 @@ function parseCommand(ctx: Ctx, seg: Segment, first: boolean): Command {
         ? { kind: 'fields', remove, fields, pos }
         : { kind: 'table', fields, pos };
     }
+    case 'foreach':
+      return parseForeach(ctx, body, pos);
     default:
       throw new SplSyntaxError(`unsupported command '${name}'`, pos);
   }
+}
+
+/** A foreach template with `<<FIELD>>` replaced, parsed as `search * | <template>`. */
+export function parseForeachTemplate(template: string, field: string): ParseSplResult {
+  return parseSpl(`search *\n| ${template.replace(/<<FIELD>>/g, field)}`);
+}
+
+/** `foreach <wc-field>... [eval ...]`: the template must be one eval that parses for a field name. */
+function parseForeach(ctx: Ctx, body: Segment, pos: Pos): Command {
+  const t = ctx.text;
+  const open = t.indexOf('[', body.start);
+  const close = t.slice(body.start, body.end).trimEnd().length + body.start - 1;
+  if (open < 0 || open > close || t[close] !== ']')
+    throw new SplSyntaxError(
+      'foreach needs a [eval ...] subsearch after the field list',
+      pos,
+      'foreach <fields> [eval f=...]',
+    );
+  const fields = t
+    .slice(body.start, open)
+    .trim()
+    .split(/\s+/)
+    .filter((x) => x !== '')
+    .map((x) => (x.startsWith('"') && x.endsWith('"') && x.length > 1 ? x.slice(1, -1) : x));
+  if (fields.length === 0) throw new SplSyntaxError('foreach needs at least one field', pos);
+  for (const f of fields)
+    if (!/^[A-Za-z0-9_.@{}*-]+$/.test(f))
+      throw new SplSyntaxError(`foreach field '${f}' is not a plain (wildcard) field name`, pos);
+  const template = t.slice(open + 1, close);
+  if (!/^\s*eval\s/i.test(template))
+    throw new SplSyntaxError('siemc only emits foreach with an eval subsearch', {
+      start: open,
+      end: close + 1,
+    });
+  // check the eval as Splunk runs it: with a field name in place of <<FIELD>>
+  const sample = fields[0].replace(/\*/g, 'x');
+  const inner = parseForeachTemplate(template, sample);
+  for (const d of inner.diagnostics)
+    diag(ctx, d.severity, d.code, `in foreach [${template.trim().slice(0, 40)}...]: ${d.message}`, {
+      start: open + 1,
+      end: close,
+    });
+  if (inner.pipeline.commands.length !== 2 || inner.pipeline.commands[1].kind !== 'eval')
+    throw new SplSyntaxError('the foreach subsearch must be exactly one eval', {
+      start: open,
+      end: close + 1,
+    });
+  if (/<<(?!FIELD>>)[A-Z]+>>/.test(template))
+    diag(ctx, 'warning', 'SPLCHK-FOREACH', 'only <<FIELD>> is substituted by siemc', {
+      start: open,
+      end: close + 1,
+    });
+  return { kind: 'foreach', fields, template, pos };
 }
 
 /** Parse a whole SPL query. Never throws: problems come back as diagnostics. */
