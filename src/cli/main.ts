@@ -12,6 +12,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerConvert } from './commands/convert.js';
 import { registerLint } from './commands/lint.js';
 import { registerInfo } from './commands/info.js';
+import { registerCheck } from './commands/check.js';
 
 export type Register = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
@@ -24,6 +25,7 @@ const commands: Register[] = [
   registerConvert,
   registerVerify,
   registerEquiv,
+  registerCheck,
 ];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
