@@ -85,6 +85,14 @@ describe('Sigma evaluator: values and modifiers', () => {
     const nex = det(`detection:\n  sel:\n    f|exists: false\n  condition: sel`);
     expect(nex({})).toBe(true);
     expect(nex({ f: 'x' })).toBe(false);
+    // objects: exist when they hold a value (Elasticsearch asks for any sub-field), as backends
+    // write exists/null (`_exists_:f`, `f=*`)
+    expect(ex({ f: {} })).toBe(false);
+    expect(ex({ f: { a: null, b: [] } })).toBe(false);
+    expect(ex({ f: { a: { b: 0 } } })).toBe(true);
+    expect(ex({ f: [{}, { a: false }] })).toBe(true);
+    expect(nul({ f: {} })).toBe(true);
+    expect(nul({ f: { a: 'x' } })).toBe(false);
   });
 
   it('numbers, comparisons, booleans', () => {

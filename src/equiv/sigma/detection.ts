@@ -147,7 +147,8 @@ function compileValue(raw: unknown, m: Modifiers, path: string): ValueTest {
     if (m.contains || m.startswith || m.endswith || m.re || m.cidr || m.compare) {
       throw new SigmaEvalError('null cannot be combined with a value modifier', path);
     }
-    return (values) => values.length === 0;
+    // no value at all, as backends write it (`NOT _exists_:f`, `NOT f=*`)
+    return (_values, exists) => !exists;
   }
   if (m.compare) {
     const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? toNumber(raw) : undefined;

@@ -12,7 +12,7 @@ export type Scalar = string | number | boolean;
 export interface FieldValues {
   /** Non-null scalar values, arrays flattened. */
   values: Scalar[];
-  /** Some value (scalar or object, not null) exists at the path. */
+  /** Some value exists at the path: a non-null scalar, or an object holding one. */
   exists: boolean;
 }
 
@@ -24,7 +24,9 @@ function collect(node: unknown, segs: readonly string[], i: number, out: FieldVa
   }
   if (i === segs.length) {
     if (typeof node === 'object') {
-      out.exists = true; // an object: exists, but has no scalar value to compare
+      // An object exists when it holds some value (Elasticsearch's exists on an object field
+      // asks for any sub-field; `{}` has none), but has no scalar value to compare.
+      if (hasLeaf(node)) out.exists = true;
       return;
     }
     if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') {
@@ -41,6 +43,14 @@ function collect(node: unknown, segs: readonly string[], i: number, out: FieldVa
     key = j === i ? segs[j] : key + '.' + segs[j];
     if (Object.prototype.hasOwnProperty.call(obj, key)) collect(obj[key], segs, j + 1, out);
   }
+}
+
+/** Does the object (or array) hold any non-null scalar, at any depth? */
+function hasLeaf(node: unknown): boolean {
+  if (node === null || node === undefined) return false;
+  if (Array.isArray(node)) return node.some(hasLeaf);
+  if (typeof node === 'object') return Object.values(node as Record<string, unknown>).some(hasLeaf);
+  return true;
 }
 
 export function fieldValues(event: unknown, field: string): FieldValues {
