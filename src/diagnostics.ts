@@ -70,14 +70,30 @@ export function locate(d: Diagnostic, text: string): Diagnostic {
  *                  ^
  *   hint: ...
  */
+/** Source lines longer than this are cut to a window around the reported column. */
+const EXCERPT_WIDTH = 120;
+
 export function renderDiagnostic(d: Diagnostic, text?: string): string {
   const where = [d.file ?? '<input>', d.line ?? '?', d.column ?? '?'].join(':');
   const out = [`${where} ${d.severity} ${d.code} ${d.message}`];
   if (text !== undefined && d.line !== undefined && d.column !== undefined) {
-    const src = sourceLine(text, d.line).replace(/\t/g, ' ');
+    const full = sourceLine(text, d.line).replace(/\t/g, ' ');
+    // A long line (a one-line JSON rule, a huge query) is shown as a window around the column.
+    let start = 0;
+    let src = full;
+    if (full.length > EXCERPT_WIDTH) {
+      start = Math.max(0, Math.min(d.column - 1 - 40, full.length - EXCERPT_WIDTH));
+      const end = start + EXCERPT_WIDTH;
+      src = (start > 0 ? '…' : '') + full.slice(start, end) + (end < full.length ? '…' : '');
+      if (start > 0) start--; // the leading '…' takes a column
+    }
     out.push('  ' + src);
-    const width = Math.max(1, Math.min((d.span?.end ?? 0) - (d.span?.start ?? 0), src.length));
-    out.push('  ' + ' '.repeat(d.column - 1) + '^'.repeat(d.span ? width : 1));
+    const col = d.column - 1 - start;
+    const width = Math.max(
+      1,
+      Math.min((d.span?.end ?? 0) - (d.span?.start ?? 0), src.length - col),
+    );
+    out.push('  ' + ' '.repeat(col) + '^'.repeat(d.span ? width : 1));
   }
   if (d.expected && d.expected.length > 0) out.push(`  expected: ${d.expected.join(', ')}`);
   if (d.hint) out.push(`  hint: ${d.hint}`);

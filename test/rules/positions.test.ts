@@ -161,3 +161,36 @@ describe('query error positions in the file', () => {
     expect(e.column).toBe("query: 'file.path: ".length + 1);
   });
 });
+
+describe('long source lines', () => {
+  it('an error deep in a one-line export is shown as a window around its column, caret on the spot', () => {
+    const rule = {
+      rule_id: 'long-1',
+      name: 'long',
+      description: 'x'.repeat(3000),
+      risk_score: 21,
+      severity: 'low',
+      type: 'query',
+      language: 'kuery',
+      query: 'process.name: cmd.exe and )',
+    };
+    const text = JSON.stringify(rule) + '\n';
+    const [l] = loadRuleText(text, 'export.ndjson');
+    const d = l.diagnostics.find((x) => x.severity === 'error')!;
+    expect(d.column).toBe(text.indexOf(' )') + 2);
+    const [, excerpt, caret] = renderDiagnostic(d, text).split('\n');
+    expect(excerpt.length).toBeLessThanOrEqual(2 + 122);
+    expect(excerpt.startsWith('  …')).toBe(true);
+    expect(excerpt[caret.indexOf('^')]).toBe(')');
+  });
+
+  it('short lines are shown whole', () => {
+    const text = 'a: b and )';
+    const r = renderDiagnostic(
+      { severity: 'error', code: 'X', message: 'm', line: 1, column: 10 },
+      text,
+    ).split('\n');
+    expect(r[1]).toBe('  a: b and )');
+    expect(r[2]).toBe('           ^');
+  });
+});
