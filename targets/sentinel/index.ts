@@ -20,6 +20,7 @@ export const DEFAULT_TABLE = 'EcsEvents';
 /** Artifact name of the analytic rule; written as `<out>/sentinel/<stem>.yaml` by `bundle`. */
 export const ANALYTIC_RULE = 'analytic-rule.yaml';
 const MAX_PERIOD_MS = 14 * 86_400_000;
+const MIN_PERIOD_MS = 5 * 60_000;
 
 function tableFor(ctx: TargetContext): TableSchema | undefined {
   const src = sectionFor(ctx.profile, 'sentinel').source.table;
@@ -140,14 +141,15 @@ function translate(ctx: TargetContext): TargetOutput {
   const from =
     dateMathToKusto(rule.from) ??
     (diags.unsupported(undefined, 'KUSTO-FROM', `cannot translate from '${rule.from}'`),
-    { expr: 'ago(6m)', ms: 360_000 });
-  const windowMs = from.ms ?? 0;
+    { expr: 'ago(6m)', ms: 360_000, lookbackMs: 360_000 });
+  const windowMs = from.lookbackMs;
   const window = `where ${kident(col)} between (${from.expr} .. now())`;
 
   let text: string;
   let periodMs = windowMs;
   let triggerThreshold = 0;
   const entity: EntityMapping[] = [];
+  const thresholdKeys: string[] = [];
   if (rule.type === 'new_terms' && rule.newTerms) {
     const hist = dateMathToKusto(rule.newTerms.historyWindowStart);
     if (!hist) {
@@ -158,7 +160,7 @@ function translate(ctx: TargetContext): TargetOutput {
       );
       return { text: '' };
     }
-    periodMs = Math.max(windowMs, hist.ms ?? 0);
+    periodMs = Math.max(windowMs, hist.lookbackMs);
     // the matching events of the whole lookback with their keys, once; then the known keys
     // (history) and the window's events whose keys are not known
     const t = kident(col);
@@ -189,6 +191,7 @@ function translate(ctx: TargetContext): TargetOutput {
     const th = rule.threshold;
     const steps: string[] = [window, ...filterSteps(ec, pred)];
     const keys = keySteps(th.field, ctx, ec, steps);
+    thresholdKeys.push(...keys);
     const aggs = ['Count = count()'];
     const conds = [`Count >= ${th.value}`];
     for (const [i, c] of (th.cardinality ?? []).entries()) {
@@ -202,6 +205,13 @@ function translate(ctx: TargetContext): TargetOutput {
         );
         continue;
       }
+      if (a.array || a.ktype === 'dynamic')
+        diags.add({
+          code: 'KUSTO-DCOUNT-ARRAY',
+          message: `${c.field} can hold an array: Elastic counts its distinct elements, dcountif() counts distinct whole values (an array is one value)`,
+          effect: a.array ? 'unsupported' : 'exact',
+          severity: a.array ? 'error' : 'info',
+        });
       const name = `Distinct${i ? i + 1 : ''}`;
       aggs.push(`${name} = dcountif(tostring(${a.expr}), isnotempty(tostring(${a.expr})))`);
       conds.push(`${name} >= ${c.value}`);
@@ -234,14 +244,40 @@ function translate(ctx: TargetContext): TargetOutput {
       'KUSTO-QUERY-PERIOD-TIMEGENERATED',
       `a scheduled analytic rule only sees rows whose TimeGenerated is inside queryPeriod: events ingested in the window whose event time is older than ${sentinelPeriod(Math.max(periodMs, 60_000))} are missed (the bare query has no such limit)`,
     );
+  if (freqMs !== undefined && freqMs < MIN_PERIOD_MS)
+    diags.info(
+      'KUSTO-QUERY-FREQUENCY',
+      `interval ${rule.interval} is below Sentinel's minimum queryFrequency: the analytic rule runs every 5m (its queryPeriod still covers the rule window, so no event is missed; alerts come later)`,
+    );
+  if (freqMs !== undefined && freqMs > MAX_PERIOD_MS)
+    diags.add({
+      code: 'KUSTO-QUERY-FREQUENCY',
+      message: `interval ${rule.interval} is above Sentinel's maximum queryFrequency of 14 days`,
+      effect: 'unsupported',
+      severity: 'error',
+    });
+  // entity mappings name output columns: a threshold rule outputs only its group-by keys
   const opts = sectionFor(ctx.profile, 'sentinel').options;
   const em = opts.entityMappings;
-  if (Array.isArray(em)) for (const e of em) entity.push(e as EntityMapping);
+  const outputColumns =
+    rule.type === 'threshold' ? new Set(thresholdKeys) : new Set(Object.keys(table.columns));
+  if (Array.isArray(em))
+    for (const e of em as EntityMapping[]) {
+      const fm = (e.fieldMappings ?? []).filter((m) => outputColumns.has(m.columnName));
+      if (fm.length) entity.push({ ...e, fieldMappings: fm });
+      else
+        diags.info(
+          'KUSTO-ENTITY',
+          `entity ${e.entityType} is not mapped: its column${(e.fieldMappings ?? []).length === 1 ? '' : 's'} ${(e.fieldMappings ?? []).map((m) => m.columnName).join(', ')} ${rule.type === 'threshold' ? 'is not a group-by key of the threshold' : 'is not in the output'}`,
+        );
+    }
   const artifact = analyticRuleYaml({
     rule,
     query: text,
-    queryFrequency: sentinelPeriod(Math.max(freqMs ?? 300_000, 300_000)),
-    queryPeriod: sentinelPeriod(Math.max(periodMs, freqMs ?? 0, 300_000)),
+    queryFrequency: sentinelPeriod(
+      Math.min(Math.max(freqMs ?? 300_000, MIN_PERIOD_MS), MAX_PERIOD_MS),
+    ),
+    queryPeriod: sentinelPeriod(Math.max(periodMs, freqMs ?? 0, MIN_PERIOD_MS)),
     triggerThreshold,
     entityMappings: entity,
   });

@@ -9,6 +9,8 @@ export interface KustoTime {
   expr: string;
   /** Offset from now in ms (for period arithmetic); undefined for calendar units. */
   ms?: number;
+  /** The longest look-back the expression can mean (rounding and calendar units included), in ms. */
+  lookbackMs: number;
 }
 
 const MS: Record<string, number> = {
@@ -27,26 +29,32 @@ export function dateMathToKusto(text: string): KustoTime | undefined {
   const [, sign, numText, unit, round] = m;
   let expr = 'now()';
   let ms: number | undefined = 0;
+  let lookbackMs = 0;
   if (sign) {
     const n = Number(numText);
     if (unit === 'M' || unit === 'y') {
       expr = `datetime_add(${kq(unit === 'M' ? 'month' : 'year')}, ${sign === '-' ? -n : n}, now())`;
       ms = undefined;
+      if (sign === '-') lookbackMs = n * (unit === 'M' ? 31 : 366) * 86_400_000;
     } else {
       const span = unit === 'w' ? `${n * 7}d` : `${n}${UNIT[unit]}`;
       expr = sign === '-' ? `ago(${span})` : `now(${span})`;
       ms = (sign === '-' ? 1 : -1) * n * MS[unit];
+      lookbackMs = Math.max(ms, 0);
     }
   }
   if (round) {
     ms = undefined;
+    // rounding down reaches back at most one more unit
+    const unitMs = round === 'M' ? 31 * 86_400_000 : round === 'y' ? 366 * 86_400_000 : MS[round];
+    lookbackMs += unitMs;
     if (round === 'd') expr = `startofday(${expr})`;
     else if (round === 'w') expr = `startofweek(${expr})`;
     else if (round === 'M') expr = `startofmonth(${expr})`;
     else if (round === 'y') expr = `startofyear(${expr})`;
     else expr = `bin(${expr}, 1${UNIT[round]})`;
   }
-  return { expr, ms };
+  return { expr, ms, lookbackMs };
 }
 
 function kq(s: string): string {
