@@ -256,6 +256,14 @@ describe('unsupported rules in a batch', () => {
     expect(r.stderr.match(/^siemc test: rule /gm)).toHaveLength(2);
   });
 
+  it('stdin cannot be both the rule and the events: usage error', async () => {
+    const t = await runCli(['test', '-', '--events', '-'], { stdin: 'a: b' });
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('standard input can hold the rule or the events, not both');
+    const b = await runCli(['backtest', '-', '--events', '-'], { stdin: 'a: b' });
+    expect(b.code).toBe(2);
+  });
+
   it('nothing runnable: exit 1 with a message', async () => {
     const r = await runCli(['test', EQL, '--events', EVENTS]);
     expect(r.code).toBe(1);

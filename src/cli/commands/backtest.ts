@@ -60,6 +60,8 @@ Example:
       }
       if (!opts.events || opts.events.length === 0)
         throw new UsageError('--events <ndjson...> is required');
+      if (paths.includes('-') && opts.events.includes('-'))
+        throw new UsageError('standard input can hold the rules or the events, not both');
       const now = parseNow(opts.now) ?? new Date();
       const sch = loadSchemaOption(opts.schema, io);
       printDiagnostics(io, sch.diagnostics);

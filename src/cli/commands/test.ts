@@ -176,6 +176,8 @@ Examples:
           '--events <file|dir|-> is required to test a rule (a .yaml spec carries its own events)',
         );
       }
+      if (rulePaths.includes('-') && opts.events.includes('-'))
+        throw new UsageError('standard input can hold the rule or the events, not both');
       const loaded = await loadRulePaths(
         rulePaths,
         { cwd: io.cwd, readStdin: io.readStdin },
