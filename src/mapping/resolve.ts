@@ -4,6 +4,7 @@
  */
 import type { TargetName } from '../../targets/types.js';
 import { defaultSchema, matchKindOf } from '../schema/index.js';
+import type { Analyzer } from '../schema/types.js';
 import type {
   FieldHint,
   FieldMapItem,
@@ -34,6 +35,8 @@ export interface MappedField {
   multivalue?: boolean;
   /** Matching ignores case (keyword with a lowercase normalizer). */
   caseInsensitive?: boolean;
+  /** Text fields: Elasticsearch's analyzer (default `standard`). */
+  analyzer?: Analyzer;
 }
 
 /** Well-known ECS `ip` fields, used when the profile has no type hint. */
@@ -64,6 +67,7 @@ export function schemaHint(ecsName: string): FieldHint {
     if (t) h.type = t;
     if (r.normalizer === 'lowercase') h.caseInsensitive = true;
     if (r.valuePath && r.valuePath !== ecsName) h.valuePath = r.valuePath;
+    if (t === 'text' && r.analyzer !== undefined) h.analyzer = r.analyzer;
   } else if (ECS_IP.test(ecsName)) h.type = 'ip';
   schemaCache.set(ecsName, h);
   return h;
@@ -85,7 +89,15 @@ export function mapField(
   const hint = fieldHint(profile, ecsName);
   const item = section.fields[ecsName];
   if (!item)
-    return { source: ecsName, name: ecsName, type: hint.type, multivalue: hint.multivalue };
+    return {
+      source: ecsName,
+      // a multi-field (`process.name.caseless`, `x.text`) is not in the event: its parent is
+      name: hint.valuePath ?? ecsName,
+      type: hint.type,
+      multivalue: hint.multivalue,
+      caseInsensitive: hint.caseInsensitive,
+      analyzer: hint.analyzer,
+    };
   return {
     source: ecsName,
     name: item.field ?? item.pair?.valueField ?? item.lookup?.output ?? ecsName,
@@ -94,6 +106,7 @@ export function mapField(
     type: item.type ?? hint.type,
     multivalue: item.multivalue ?? hint.multivalue,
     caseInsensitive: hint.caseInsensitive,
+    analyzer: hint.analyzer,
   };
 }
 

@@ -10,6 +10,8 @@ import type { Effect, TargetName } from '../../targets/types.js';
 export type FieldType = 'keyword' | 'text' | 'number' | 'ip' | 'boolean' | 'date' | 'object';
 
 /** Target-independent facts about an ECS field. */
+import type { Analyzer } from '../schema/types.js';
+
 export interface FieldHint {
   type?: FieldType;
   /** The field may hold several values (an array, or a flattened array of objects). */
@@ -18,6 +20,8 @@ export interface FieldHint {
   caseInsensitive?: boolean;
   /** Document path the values are read from (multi-fields: `process.name.caseless` → `process.name`). */
   valuePath?: string;
+  /** Text fields: how Elasticsearch analyses them (default `standard`). */
+  analyzer?: Analyzer;
 }
 
 /** A Name/Value pair array: the value of the entry whose name is `name`. */

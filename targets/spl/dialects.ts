@@ -21,13 +21,13 @@ export function isText(f: LField | null): boolean {
 }
 
 function textSearch(f: LField, p: Pattern): string {
-  const pats = textSearchPatterns(p) ?? [];
+  const pats = textSearchPatterns(p, f.analyzer) ?? [];
   const atoms = pats.map((x) => searchAtom(f, x === '*' ? '*' : searchPattern(x.split('*'))));
   return atoms.length === 1 ? atoms[0] : `(${atoms.join(' OR ')})`;
 }
 
 function textWhere(f: LField, p: Pattern): string {
-  const re = textRegex(p);
+  const re = textRegex(p, f.analyzer);
   return re === undefined ? 'false()' : mvMatch(f, re);
 }
 
@@ -151,10 +151,10 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (n.kind === 'exists') return 'exact';
     if (isText(f)) {
       if (n.kind === 'in')
-        return n.values.every((v) => textSearchPatterns(v)) ? 'superset' : 'none';
+        return n.values.every((v) => textSearchPatterns(v, f.analyzer)) ? 'superset' : 'none';
       if (n.kind !== 'match' || n.pattern.kind === 'cidr') return 'none';
       if (n.pattern.kind === 'any') return 'superset';
-      return textSearchPatterns(n.pattern) ? 'superset' : 'none';
+      return textSearchPatterns(n.pattern, f.analyzer) ? 'superset' : 'none';
     }
     // Splunk does not extract empty values, and `f=""` matches nothing in search
     if (atomTexts(n).some((t) => t === '') && !(n.kind === 'match' && n.pattern.kind !== 'eq'))

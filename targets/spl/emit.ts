@@ -34,6 +34,7 @@ import {
   type SplEmitContext,
 } from './dialects.js';
 import { savedSearchStanza } from './savedsearches.js';
+import { analyzerSupported } from './text.js';
 import {
   evalField,
   pcreAlternatives,
@@ -215,6 +216,16 @@ function declareAtoms(
           'free-text term: values that are not in the raw text as a token (e.g. added at index time) are not found',
       });
       return;
+    }
+    if (!f.wildcard && f.type === 'text' && !analyzerSupported(f.analyzer)) {
+      for (const effect of ['wider', 'narrower'] as const)
+        ctx.diags.add({
+          code: 'SPL-ANALYZER',
+          effect: flipEffect(effect, negated),
+          span: at,
+          message: `${f.source} is analysed with the pattern ${JSON.stringify(f.analyzer)}; the SPL matches its tokens as the standard analyzer would`,
+          hint: 'only the standard analyzer and negated-class patterns ([^...]+) are translated exactly',
+        });
     }
     if (f.wildcard && foreachTest(n, ctx) === undefined) {
       ctx.diags.add({

@@ -243,8 +243,8 @@ const GOLDEN: [string, string, string, string][] = [
   ],
   [
     'text field: value list, one token / phrase match per value',
-    'powershell.file.script_block_text: (GetAsyncKeyState or "Get-Keystrokes")',
-    "(powershell.file.script_block_text=\"*getasynckeystate*\" OR powershell.file.script_block_text=\"*get*keystrokes*\")\n| where (isnotnull(mvfind('powershell.file.script_block_text', \"(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_]['’.])(?:getasynckeystate)(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?!['’.][\\\\p{L}\\\\p{M}\\\\p{N}_])\")) OR isnotnull(mvfind('powershell.file.script_block_text', \"(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_]['’.])get(?!['’.][\\\\p{L}\\\\p{M}\\\\p{N}_])[^\\\\p{L}\\\\p{M}\\\\p{N}_]+keystrokes(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?!['’.][\\\\p{L}\\\\p{M}\\\\p{N}_])\")))",
+    'message: (GetAsyncKeyState or "Get-Keystrokes")',
+    '(message="*getasynckeystate*" OR message="*get*keystrokes*")\n| where (isnotnull(mvfind(message, "(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_][\'’.])(?:getasynckeystate)(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])")) OR isnotnull(mvfind(message, "(?i)(?<![\\\\p{L}\\\\p{M}\\\\p{N}_])(?<![\\\\p{L}\\\\p{M}\\\\p{N}_][\'’.])get(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])[^\\\\p{L}\\\\p{M}\\\\p{N}_]+keystrokes(?![\\\\p{L}\\\\p{M}\\\\p{N}_])(?![\'’.][\\\\p{L}\\\\p{M}\\\\p{N}_])")))',
     'exact',
   ],
   [

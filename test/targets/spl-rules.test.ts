@@ -158,3 +158,51 @@ describe('SPL wildcard field names', () => {
     ]);
   });
 });
+
+describe('SPL text and multi-fields follow the evaluator schema', () => {
+  const ps = (text: string) => ({ powershell: { file: { script_block_text: text } } });
+  const cases: [string, Record<string, unknown>[], boolean[]][] = [
+    [
+      // the Windows integration's pattern analyzer: [^A-Za-z0-9_-]+ separates tokens
+      'powershell.file.script_block_text: ("Set-PSBreakpoint" or "winmm.dll")',
+      [
+        ps('x Set-PSBreakpoint y'),
+        ps('Set PSBreakpoint'),
+        ps('xSet-PSBreakpoint'),
+        ps('WINMM dll'),
+      ],
+      [true, false, false, true],
+    ],
+    [
+      'powershell.file.script_block_text: *KeyState*',
+      [ps('GetAsyncKeyState(1)'), ps('key state'), ps('a-keystate-b')],
+      [true, false, true],
+    ],
+    [
+      // a multi-field is read from its parent, with the normalizer's case folding
+      'process.name.caseless: PING.exe',
+      [{ process: { name: 'ping.EXE' } }, { process: { name: 'ping.exe.bak' } }, {}],
+      [true, false, false],
+    ],
+    [
+      'process.command_line.text: "foo bar"',
+      [{ process: { command_line: 'a FOO-bar' } }, { process: { command_line: 'foobar' } }],
+      [true, false],
+    ],
+  ];
+  for (const [q, docs, want] of cases) {
+    it(q, () => {
+      const rule = makeRule(q);
+      const t = toSpl(q);
+      expect(t.verdict).toBe('exact');
+      expect(checkSpl(t.text).diagnostics).toEqual([]);
+      const m = meaning(rule, t, docs);
+      expect(m.wider).toEqual([]);
+      expect(m.narrower).toEqual([]);
+      // the selection itself is the expected one (the comparison is not vacuous)
+      const events = docs.map((d) => splunkEventFromEcs(d));
+      const rows = runSpl(t.text, events, { now: NOW.getTime(), ignoreTime: true }).rows;
+      expect(events.map((e) => rows.some((r) => r._raw?.[0] === e._raw?.[0]))).toEqual(want);
+    });
+  }
+});
