@@ -16,6 +16,7 @@
  */
 import type { Span } from '../../src/kql/ast.js';
 import { defaultSchema, matchKindOf, type MatchKind } from '../../src/schema/index.js';
+import { isIntegerType } from '../../src/schema/types.js';
 import type { EqPattern, LExists, LField, LIn, LMatch, LOr, LRange, Pattern } from '../core/ir.js';
 import { hasCasedLetters, isCidr, isNumeric } from '../core/lower/classify.js';
 import { parseCidr, parseIp } from '../../src/eval/ip.js';
@@ -60,6 +61,8 @@ interface FieldInfo {
   analyzer?: Analyzer;
   /** Keyword `ignore_above`: longer values are not indexed, so no query matches them. */
   ignoreAbove?: number;
+  /** An integer numeric type (long, integer, short, byte, unsigned_long). */
+  integer?: boolean;
 }
 
 function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
@@ -86,6 +89,7 @@ function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
     writable,
     analyzer: kind === 'text' ? r.analyzer : undefined,
     ignoreAbove: kind === 'keyword' && r.known ? r.ignoreAbove : undefined,
+    integer: kind === 'number' && r.known && isIntegerType(r.type),
   };
 }
 
@@ -280,6 +284,14 @@ function matchTerm(
           `'${textsOf(p).join('*')}' is not a number, but ${field.source} is a numeric field (Elasticsearch rejects the query)`,
         );
         return { kind: 'drop' };
+      }
+      if (info.integer && !Number.isInteger(n)) {
+        ctx.diags.info(
+          'SIGMA-NUMBER-NEVER',
+          `${field.source} is an integer field, so Elasticsearch matches no document with ${p.kind === 'eq' ? p.text : n}`,
+          span,
+        );
+        return { kind: 'const', value: false };
       }
       return { kind: 'terms', terms: [{ field: info.name, mods: [], values: [n], span }] };
     }
@@ -515,9 +527,17 @@ export function leafOfRange(n: LRange, ctx: TargetContext): LeafResult {
   if (!info.writable) return { kind: 'drop' };
   const num = numberValue(n.value);
   if (info.kind === 'number' && num !== undefined) {
+    // An integer field rounds a fractional bound as Elasticsearch does (`>= 1.5` is `>= 2`,
+    // `<= 1.5` is `<= 1`), so the bound Sigma compares with is the one that takes effect.
+    const bound =
+      info.integer && !Number.isInteger(num)
+        ? n.op === 'gte' || n.op === 'lt'
+          ? Math.ceil(num)
+          : Math.floor(num)
+        : num;
     return {
       kind: 'terms',
-      terms: [{ field: info.name, mods: [n.op], values: [num], span: n.span }],
+      terms: [{ field: info.name, mods: [n.op], values: [bound], span: n.span }],
     };
   }
   const why =

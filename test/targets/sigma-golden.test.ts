@@ -716,6 +716,26 @@ const GOLDENS: Golden[] = [
     ],
   },
   {
+    name: 'integer fields round fractional bounds as Elasticsearch does; float fields keep them',
+    kql: 'process.pid >= 1.5 and process.pid < 9.5 and not process.pid: 4.5 and ml_is_dga.malicious_probability > 0.98',
+    detection: d(
+      '    selection:',
+      '        process.pid|gte: 2',
+      '        process.pid|lt: 10',
+      '        ml_is_dga.malicious_probability|gt: 0.98',
+      '    condition: selection',
+    ),
+    codes: ['SIGMA-NUMBER-NEVER'],
+    events: [
+      [{ process: { pid: 2 }, ml_is_dga: { malicious_probability: 0.99 } }, true],
+      [{ process: { pid: 1 }, ml_is_dga: { malicious_probability: 0.99 } }, false],
+      [{ process: { pid: 9 }, ml_is_dga: { malicious_probability: 0.99 } }, true],
+      [{ process: { pid: 10 }, ml_is_dga: { malicious_probability: 0.99 } }, false],
+      [{ process: { pid: 4 }, ml_is_dga: { malicious_probability: 0.98 } }, false],
+      [{ process: { pid: '5' }, ml_is_dga: { malicious_probability: '0.985' } }, true],
+    ],
+  },
+  {
     name: 'date ranges are unsupported (dropped soundly)',
     kql: 'event.action: x and @timestamp > now-1d',
     detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),
