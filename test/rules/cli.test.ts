@@ -71,7 +71,7 @@ describe('siemc lint', () => {
     expect(lines[1]).toBe('    user.name: (alice or))');
     expect(lines[2]).toBe('             ^');
     expect(lines.at(-2)).toMatch(
-      /^1 file, 1 rule; 1 of supported types \(query 1\): 0 clean, 1 with errors; 0 unsupported; 1 error, 0 warnings, 0 info; \d+\.\d\d s$/,
+      /^1 file, 1 rule; 1 of supported types \(query 1\): 0 clean, 1 with errors; 0 of unsupported types or languages; 1 error, 0 warnings, 0 info; \d+\.\d\d s$/,
     );
   });
 

@@ -73,7 +73,7 @@ describe('rules/examples', () => {
     const r = await runCli(['lint', DIR]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^3 files, 3 rules; 3 of supported types \(new_terms 1, query 1, threshold 1\): 3 clean; 0 unsupported; 0 errors, 0 warnings, 0 info; \d+\.\d\d s\n$/,
+      /^3 files, 3 rules; 3 of supported types \(new_terms 1, query 1, threshold 1\): 3 clean; 0 of unsupported types or languages; 0 errors, 0 warnings, 0 info; \d+\.\d\d s\n$/,
     );
   });
 });

@@ -109,7 +109,7 @@ export function summaryLine(s: LintSummary): string {
       (s.unsupportedFilters
         ? `, ${s.unsupportedFilters} unsupported for filters KQL cannot express`
         : ''),
-    `${s.unsupported} unsupported${s.unsupported ? ` (${list(s.unsupportedByTypeAndLanguage)})` : ''}`,
+    `${s.unsupported} of unsupported types or languages${s.unsupported ? ` (${list(s.unsupportedByTypeAndLanguage)})` : ''}`,
     `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info`,
     `${s.seconds.toFixed(2)} s`,
   ];
