@@ -56,6 +56,9 @@ describe('siemc lint', () => {
       expect(r.stderr.endsWith('\r')).toBe(true);
     }
     expect(out.rules).toHaveLength(2068);
+    // Per rule: supported = a KQL rule siemc can compile (the 17 with filters are not).
+    expect(out.rules.filter((r: { supported: boolean }) => r.supported)).toHaveLength(723 - 17);
+    expect(out.rules.filter((r: { clean: boolean }) => r.clean)).toHaveLength(705);
     expect(out.diagnostics.filter((d: { code: string }) => d.code === 'RULE012')).toHaveLength(
       1345,
     );

@@ -199,7 +199,11 @@ export async function runLint(
           name: r.name,
           type: r.type,
           language: r.language ?? null,
-          supported: isSupportedRule(r) && !l.diagnostics.some((d) => UNSUPPORTED.has(d.code)),
+          supported:
+            isSupportedRule(r) &&
+            !l.diagnostics.some(
+              (d) => UNSUPPORTED.has(d.code) || d.code === RuleCode.FILTER_UNSUPPORTED,
+            ),
           clean: !l.diagnostics.some((d) => d.severity !== 'info'),
         };
         if (r.source.line !== undefined) out.line = r.source.line;
