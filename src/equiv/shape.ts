@@ -9,7 +9,8 @@
  *
  * - ECS fields whose definition says `normalize: array`, and fields below them;
  * - fields the mapping profile declares `multivalue` (a hint or any target's item);
- * - fields neither ECS nor the profile describes: their shape is unknown, so arrays are possible.
+ * - fields neither ECS nor the profile describes: their shape is unknown, so arrays are possible
+ *   (unless the caller says such fields are single-valued: `verify --unknown-fields scalar`).
  *
  * A field ECS or the profile describes without saying "array" is single-valued (the profile's
  * Name/Value pair items, for instance, each name one value).
@@ -32,8 +33,15 @@ function selfOrAncestor(set: ReadonlySet<string>, field: string): boolean {
   return false;
 }
 
-/** The shape facts of ECS and a mapping profile (see the module comment). */
-export function fieldShapes(profile?: MappingProfile): ShapeLookup {
+/**
+ * The shape facts of ECS and a mapping profile (see the module comment). `unknown`: whether a
+ * field neither describes may hold an array (default `array`; `scalar` when you know your data
+ * sources send single values there).
+ */
+export function fieldShapes(
+  profile?: MappingProfile,
+  unknown: 'array' | 'scalar' = 'array',
+): ShapeLookup {
   const described = new Set<string>();
   const multi = new Set<string>();
   if (profile) {
@@ -55,7 +63,7 @@ export function fieldShapes(profile?: MappingProfile): ShapeLookup {
       r =
         selfOrAncestor(ECS_ARRAYS, field) ||
         multi.has(field) ||
-        (!(field in ECS_FIELDS) && !described.has(field));
+        (unknown === 'array' && !(field in ECS_FIELDS) && !described.has(field));
       cache.set(field, r);
     }
     return r;

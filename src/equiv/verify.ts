@@ -56,6 +56,11 @@ export interface VerifyOptions {
   maxEvents?: number;
   /** Disagreements reported per target (the smallest first). Default 3. */
   maxReported?: number;
+  /**
+   * May fields that neither ECS nor the mapping profile describes hold arrays? Default `array`
+   * (their shape is unknown); `scalar` when the data sources send single values there.
+   */
+  unknownFields?: 'array' | 'scalar';
 }
 
 export interface Disagreement {
@@ -189,6 +194,8 @@ interface RunCtx {
   opts: VerifyOptions;
   schema: Schema;
   transform: EventTransform | 'interpreter';
+  /** Fields every event of the source has (route values): the minimiser keeps them. */
+  sourceFields: readonly string[];
 }
 
 /** Does the native engine match each event (inside the window)? */
@@ -299,6 +306,7 @@ function minimiseEvent(ctx: RunCtx, tr: Translation, doc: EcsEvent, native: bool
     '@timestamp',
     'event.ingested',
     ctx.rule.timestampOverride ?? '@timestamp',
+    ...ctx.sourceFields,
   ]);
   for (const path of leafPaths(doc)) {
     if (keep.has(path)) continue;
@@ -439,7 +447,7 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
     fieldInfo: schemaFieldInfo(schema),
     now: opts.now,
     maxEvents: opts.maxEvents ?? 300,
-    multiValued: fieldShapes(profile),
+    multiValued: fieldShapes(profile, opts.unknownFields),
   });
   const routes = sourceRoutes(profile);
   const stamped = generated.map((g) => ({
@@ -496,7 +504,12 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
       });
       continue;
     }
-    report.targets.push(verifyTarget({ rule, target, interp, opts, schema, transform }, events));
+    report.targets.push(
+      verifyTarget(
+        { rule, target, interp, opts, schema, transform, sourceFields: routes.map((r) => r.field) },
+        events,
+      ),
+    );
   }
   return report;
 }

@@ -28,6 +28,7 @@ interface VerifyCliOpts {
   maxEvents?: string;
   schema?: string;
   format?: string;
+  unknownFields?: string;
 }
 
 function renderRule(r: RuleReport): string {
@@ -99,6 +100,11 @@ export const registerVerify: Register = (program: Command, io: CliIO, setExit) =
     .option('--max-events <n>', 'generated events per rule', '300')
     .option('--schema <file>', 'field-type overrides (YAML)')
     .option('--format <format>', 'text or json', 'text')
+    .option(
+      '--unknown-fields <shape>',
+      'array: fields neither ECS nor the mapping profile describes may hold arrays; scalar: they hold one value',
+      'array',
+    )
     .action(async (paths: string[], opts: VerifyCliOpts) => {
       const usage = (msg: string) => {
         io.stderr(`siemc verify: ${msg}\n`);
@@ -109,6 +115,9 @@ export const registerVerify: Register = (program: Command, io: CliIO, setExit) =
         return usage(`unknown --format '${format}' (text or json)`);
       if (opts.case !== 'exact' && opts.case !== 'loose')
         return usage(`--case must be exact or loose`);
+      const unknownFields = opts.unknownFields ?? 'array';
+      if (unknownFields !== 'array' && unknownFields !== 'scalar')
+        return usage(`--unknown-fields must be array or scalar`);
       let targets: readonly Target[] = allTargets();
       if (opts.to) {
         try {
@@ -168,6 +177,7 @@ export const registerVerify: Register = (program: Command, io: CliIO, setExit) =
           events,
           schema,
           maxEvents,
+          unknownFields,
           translate: { mapping: opts.mapping, case: opts.case, cwd: io.cwd },
         });
         reports.push(r);
