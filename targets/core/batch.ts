@@ -266,11 +266,13 @@ export function reportMarkdown(report: BatchReport): string {
         ),
         ...it.checkDiagnostics,
       ];
-      const text = ds.length
-        ? ds
-            .map((d) => `${d.code}${'effect' in d ? ` (${d.effect})` : ''}: ${mdCell(d.message)}`)
-            .join('<br>')
-        : '—';
+      // one line per distinct diagnostic (the same loss at several places reads once)
+      const lines = [
+        ...new Set(
+          ds.map((d) => `${d.code}${'effect' in d ? ` (${d.effect})` : ''}: ${mdCell(d.message)}`),
+        ),
+      ];
+      const text = lines.length ? lines.join('<br>') : '—';
       out.push(`| ${it.target} | ${it.status} | ${text} |`);
     }
     out.push('');

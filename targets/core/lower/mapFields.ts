@@ -22,6 +22,9 @@ export interface MapContext {
   trace: TraceRecorder;
 }
 
+/** MAP-DROPPED already reported per translation (field and polarity). */
+const droppedSeen = new WeakMap<DiagnosticsCollector, Set<string>>();
+
 export function mapQuery(ast: Node, ctx: MapContext): LNode {
   return lower(ast, ctx, '', false);
 }
@@ -139,12 +142,18 @@ function lower(n: Node, ctx: MapContext, prefix: string, negated: boolean): LNod
       );
       return { kind: negated ? 'none' : 'all', span: n.span };
     }
-    ctx.diags.lossy(
-      'wider',
-      n.span,
-      'MAP-DROPPED',
-      `${ecs} has no equivalent in ${ctx.target}: the clause is dropped, so the translation matches more`,
-    );
+    // once per field and effect: a value list on the field would repeat it per value
+    const seen = droppedSeen.get(ctx.diags) ?? new Set<string>();
+    droppedSeen.set(ctx.diags, seen);
+    if (!seen.has(`${ecs}\u0000${negated}`)) {
+      seen.add(`${ecs}\u0000${negated}`);
+      ctx.diags.lossy(
+        'wider',
+        n.span,
+        'MAP-DROPPED',
+        `${ecs} has no equivalent in ${ctx.target}: the clause is dropped, so the translation matches more`,
+      );
+    }
     // sound drop: replace by what widens the whole query
     return { kind: negated ? 'none' : 'all', span: n.span };
   }
