@@ -110,13 +110,28 @@ function loadKql(text: string, file: string): { rule: Rule; diagnostics: Diagnos
   });
 }
 
-/** Load every rule in `text` (the content of `file`). */
+/**
+ * Load every rule in `text` (the content of `file`). Also callable as
+ * `loadRuleText(text, { file, format, now })` (file defaults to `<input>`).
+ */
 export function loadRuleText(
   text: string,
   file: string,
   format?: RuleFileFormat,
+  opts?: LoadOptions,
+): LoadedRule[];
+export function loadRuleText(text: string, opts?: LoadOptions & { file?: string }): LoadedRule[];
+export function loadRuleText(
+  text: string,
+  fileOrOpts: string | (LoadOptions & { file?: string }) = {},
+  format?: RuleFileFormat,
   opts: LoadOptions = {},
 ): LoadedRule[] {
+  if (typeof fileOrOpts !== 'string') {
+    const { file: f, ...rest } = fileOrOpts;
+    return loadRuleText(text, f ?? '<input>', rest.format, rest);
+  }
+  const file = fileOrOpts;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\u0000')) {
     return [

@@ -342,3 +342,19 @@ describe('paths: directories, globs, stdin', () => {
     expect(loaded).toHaveLength(2);
   });
 });
+
+describe('loadRuleText with an options object', () => {
+  it('names the file, forces the format, and defaults the name to <input>', () => {
+    const text = 'process.name: cmd.exe';
+    const [a] = loadRuleText(text, { file: 'q.txt', format: 'kql' });
+    expect(a.rule).toMatchObject({ type: 'query', query: text, source: { file: 'q.txt' } });
+    const [b] = loadRuleText(
+      readFileSync(
+        `${CORPUS}/integrations/okta/credential_access_attempts_to_brute_force_okta_user_account.toml`,
+        'utf8',
+      ),
+    );
+    expect(b.file).toBe('<input>');
+    expect(b.rule?.threshold).toEqual({ field: ['okta.actor.alternate_id'], value: 3 });
+  });
+});
