@@ -182,7 +182,30 @@ function correlationDoc(ctx: TargetContext, base: string): YamlMap | undefined {
   ]);
 }
 
+/**
+ * One diagnostic per code, effect and message: a mapping item or field used by many clauses
+ * (`ExtendedProperties.Value` in fifteen negated values) says so once, at its first clause.
+ */
+function collapseRepeats(ctx: TargetContext): void {
+  const items = ctx.diags.items;
+  const seen = new Set<string>();
+  let w = 0;
+  for (const d of items) {
+    const key = `${d.code}\u0000${d.effect}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items[w++] = d;
+  }
+  items.length = w;
+}
+
 function translate(ctx: TargetContext): TargetOutput {
+  const out = translateRuleToSigma(ctx);
+  collapseRepeats(ctx);
+  return out;
+}
+
+function translateRuleToSigma(ctx: TargetContext): TargetOutput {
   const rule = ctx.rule;
   const lowered = lowerQuery(ctx, { foldIn: false });
   const { detection } = buildDetection(lowered, ctx);
