@@ -72,8 +72,13 @@ export function o365RecordFromEcs(
   for (const [k, v] of Object.entries(doc)) {
     if (k.startsWith('o365.audit.')) rec[k.slice('o365.audit.'.length)] = v;
   }
-  const items = profile?.targets.spl?.fields ?? {};
-  for (const [ecsName, it] of Object.entries(items)) {
+  // The raw record is the same whatever the target: the SPL section (which writes arrays of
+  // objects as `X{}.y`) and the Sigma section both describe it.
+  const items = [
+    ...Object.entries(profile?.targets.spl?.fields ?? {}),
+    ...Object.entries(profile?.targets.sigma?.fields ?? {}),
+  ];
+  for (const [ecsName, it] of items) {
     const values = getValues(doc, ecsName);
     if (it.pair) {
       if (ecsName.startsWith('o365.audit.ExtendedProperties.') || values.length === 0) continue;
@@ -90,7 +95,9 @@ export function o365RecordFromEcs(
             typeof cur === 'object' ? elements(cur as Record<string, unknown>) : [cur];
         continue;
       }
-      if (ecsName.startsWith('o365.audit.') || values.length === 0 || it.field in rec) continue;
+      // Items that declare an inexact mapping (`effect`) do not describe the raw record.
+      if (ecsName.startsWith('o365.audit.') || values.length === 0 || it.field in rec || it.effect)
+        continue;
       const inverse = new Map(Object.entries(it.values ?? {}).map(([k, v]) => [v, k]));
       const raw = values.map((v) => {
         const hit = typeof v === 'string' ? [...inverse].find(([, ecs]) => ecs === v) : undefined;
@@ -137,6 +144,9 @@ const TRANSFORMS: Record<
             timeMs: timeMs(doc, '@timestamp'),
             indexTimeMs: timeMs(doc, 'event.ingested'),
           }),
+    // Sigma rules of the o365 profile run on the raw record (product m365, service audit).
+    sigma: (profile) => (doc) =>
+      !inSource(doc, profile, 'sigma') ? undefined : o365RecordFromEcs(doc, profile),
   },
 };
 
