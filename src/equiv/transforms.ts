@@ -51,12 +51,13 @@ function first(doc: EcsEvent, path: string): unknown {
  * the inverse value map: `success` → `Success`), a Name/Value pair item (`user_agent.original` ←
  * the `UserAgent` entry of `ExtendedProperties`) adds its entry, and a raw key written
  * `X{}.y` makes `X` an array of objects, as the API sends it. ECS fields the profile does not map
- * do not exist in the raw record.
+ * do not exist in the raw record. Undefined when no raw record gives this ECS document (a value
+ * outside a value map's image: the integration only derives `event.outcome` `success` / `failure`).
  */
 export function o365RecordFromEcs(
   doc: EcsEvent,
   profile?: MappingProfile,
-): Record<string, unknown> {
+): Record<string, unknown> | undefined {
   const o365 = (doc.o365 as { audit?: Record<string, unknown> } | undefined)?.audit ?? {};
   const rec: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o365)) {
@@ -98,11 +99,11 @@ export function o365RecordFromEcs(
       // Items that declare an inexact mapping (`effect`) do not describe the raw record.
       if (ecsName.startsWith('o365.audit.') || values.length === 0 || it.field in rec || it.effect)
         continue;
-      const inverse = new Map(Object.entries(it.values ?? {}).map(([k, v]) => [v, k]));
-      const raw = values.map((v) => {
-        const hit = typeof v === 'string' ? [...inverse].find(([, ecs]) => ecs === v) : undefined;
-        return hit ? hit[0] : v;
-      });
+      // A value map lists every ECS value the integration derives (`success` ← `Success`):
+      // an event with another value in that field does not come from this source.
+      const map = it.values;
+      if (map && values.some((v) => typeof v !== 'string' || !(v in map))) return undefined;
+      const raw = map ? values.map((v) => map[v as string]) : values;
       rec[it.field] = raw.length === 1 ? raw[0] : raw;
     }
   }
@@ -126,6 +127,13 @@ function elements(obj: Record<string, unknown>): Record<string, unknown>[] {
   return out;
 }
 
+function withRecord<T>(
+  rec: Record<string, unknown> | undefined,
+  f: (r: Record<string, unknown>) => T,
+): T | undefined {
+  return rec === undefined ? undefined : f(rec);
+}
+
 function timeMs(doc: EcsEvent, path: string): number | undefined {
   const v = first(doc, path);
   return typeof v === 'string' ? parseIsoTimestamp(v) : undefined;
@@ -137,13 +145,15 @@ const TRANSFORMS: Record<
 > = {
   o365: {
     spl: (profile) => (doc) =>
-      !inSource(doc, profile, 'spl')
-        ? undefined
-        : splunkEventFromJson(o365RecordFromEcs(doc, profile), {
+      withRecord(
+        inSource(doc, profile, 'spl') ? o365RecordFromEcs(doc, profile) : undefined,
+        (rec) =>
+          splunkEventFromJson(rec, {
             sourcetype: 'o365:management:activity',
             timeMs: timeMs(doc, '@timestamp'),
             indexTimeMs: timeMs(doc, 'event.ingested'),
           }),
+      ),
     // Sigma rules of the o365 profile run on the raw record (product m365, service audit).
     sigma: (profile) => (doc) =>
       !inSource(doc, profile, 'sigma') ? undefined : o365RecordFromEcs(doc, profile),
