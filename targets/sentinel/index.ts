@@ -83,7 +83,8 @@ function keySteps(
         `mv-expand ${alias} = iff(gettype(${a.expr}) == "array", ${a.expr}, pack_array(${a.expr}))`,
       );
       dynamicKeys.push(alias);
-    } else steps.push(`extend ${alias} = tostring(${a.expr})`);
+    } else if (!(a.ktype === 'string' && a.expr === alias))
+      steps.push(`extend ${alias} = ${a.ktype === 'string' ? a.expr : `tostring(${a.expr})`}`);
     aliases.push(alias);
   }
   // a string column cannot hold null: "" is its missing value; a JSON value is missing when null
@@ -193,6 +194,8 @@ function translate(ctx: TargetContext): TargetOutput {
     const keys = keySteps(th.field, ctx, ec, steps);
     thresholdKeys.push(...keys);
     const aggs = ['Count = count()'];
+    const post: string[] = [];
+    const lists: string[] = [];
     const conds = [`Count >= ${th.value}`];
     for (const [i, c] of (th.cardinality ?? []).entries()) {
       const mf = mapField(ctx.profile, 'sentinel', c.field);
@@ -205,15 +208,23 @@ function translate(ctx: TargetContext): TargetOutput {
         );
         continue;
       }
-      if (a.array || a.ktype === 'dynamic')
-        diags.add({
-          code: 'KUSTO-DCOUNT-ARRAY',
-          message: `${c.field} can hold an array: Elastic counts its distinct elements, dcountif() counts distinct whole values (an array is one value)`,
-          effect: a.array ? 'unsupported' : 'exact',
-          severity: a.array ? 'error' : 'info',
-        });
       const name = `Distinct${i ? i + 1 : ''}`;
-      aggs.push(`${name} = dcountif(tostring(${a.expr}), isnotempty(tostring(${a.expr})))`);
+      if (a.ktype === 'dynamic') {
+        // JSON values: every element of an array counts, "" is a value (a prefix keeps dcount from
+        // skipping it), null is none. The group's values are collected as a list of arrays and
+        // counted element by element.
+        const list = `__d${i + 1}`;
+        aggs.push(
+          `${list} = make_list(iff(gettype(${a.expr}) == "array", ${a.expr}, pack_array(${a.expr})))`,
+        );
+        post.push(
+          `mv-apply __x${i + 1} = ${list} on (mv-expand __y${i + 1} = __x${i + 1} | summarize ${name} = dcountif(strcat("=", tostring(__y${i + 1})), isnotnull(__y${i + 1})))`,
+        );
+        lists.push(list);
+      } else {
+        // a typed column: "" is its missing value
+        aggs.push(`${name} = dcountif(tostring(${a.expr}), isnotempty(tostring(${a.expr})))`);
+      }
       conds.push(`${name} >= ${c.value}`);
       diags.info(
         'KUSTO-DCOUNT',
@@ -221,7 +232,9 @@ function translate(ctx: TargetContext): TargetOutput {
       );
     }
     steps.push(`summarize ${aggs.join(', ')}${keys.length ? ` by ${keys.join(', ')}` : ''}`);
+    steps.push(...post);
     steps.push(`where ${conds.join(' and ')}`);
+    if (lists.length) steps.push(`project-away ${lists.join(', ')}`);
     text = render(table.table, { steps });
   } else {
     text = render(table.table, { steps: [window, ...filterSteps(ec, pred)] });

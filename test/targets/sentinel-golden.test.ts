@@ -222,7 +222,7 @@ describe('sentinel golden: rule types', () => {
     expect(t.diagnostics.map((d) => d.code)).toContain('KUSTO-NEW-TERMS-BOUNDARY');
   });
 
-  it('threshold: summarize count by keys, >=; cardinality with dcount', () => {
+  it('threshold: summarize count by keys, >=; cardinality counts every element of JSON values', () => {
     const r = ruleOf('event.action: lock', {
       type: 'threshold',
       threshold: {
@@ -233,9 +233,29 @@ describe('sentinel golden: rule types', () => {
     });
     const t = toKusto(r);
     expect(t.text).toContain(
-      '| summarize Count = count(), Distinct = dcountif(tostring(source.ip), isnotempty(tostring(source.ip))) by user_name',
+      '| summarize Count = count(), __d1 = make_list(iff(gettype(source.ip) == "array", source.ip, pack_array(source.ip))) by user_name\n' +
+        '| mv-apply __x1 = __d1 on (mv-expand __y1 = __x1 | summarize Distinct = dcountif(strcat("=", tostring(__y1)), isnotnull(__y1)))\n' +
+        '| where Count >= 3 and Distinct >= 2\n| project-away __d1\n',
     );
-    expect(t.text).toContain('| where Count >= 3 and Distinct >= 2');
+    expect(t.verdict).toBe('exact');
+  });
+
+  it('threshold cardinality on a typed column: dcountif without the empty value', () => {
+    const t = toKusto(
+      ruleOf('o365.audit.UserId: *', {
+        type: 'threshold',
+        index: ['logs-o365.audit-*'],
+        threshold: {
+          field: ['o365.audit.UserId'],
+          value: 3,
+          cardinality: [{ field: 'source.ip', value: 2 }],
+        },
+      }),
+      { mapping: 'o365' },
+    );
+    expect(t.text).toContain(
+      '| summarize Count = count(), Distinct = dcountif(tostring(IPAddress), isnotempty(tostring(IPAddress))) by UserPrincipalName',
+    );
   });
 
   it('threshold without group-by: one summarize over all matches', () => {

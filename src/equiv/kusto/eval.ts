@@ -48,6 +48,7 @@ const AGGREGATES = new Set([
   'max',
   'sum',
   'make_set',
+  'make_list',
   'arg_min',
   'arg_max',
   'any',
@@ -432,6 +433,8 @@ class Evaluator {
         const n = toStr(arg(0));
         return n in row ? row[n] : arg(1);
       }
+      case 'strcat':
+        return args.map((_, i) => toStr(arg(i))).join('');
       case 'strcmp': {
         // ordinal comparison of UTF-16 code units (.NET String.CompareOrdinal), as -1 / 0 / 1
         const x = toStr(arg(0));
@@ -533,6 +536,12 @@ class Evaluator {
           for (const v of vals(0)) if (v !== null) seen.set(keyOf(v), toJson(v));
           return new KDyn([...seen.values()]);
         }
+        case 'make_list':
+          return new KDyn(
+            vals(0)
+              .filter((v) => v !== null)
+              .map((v) => toJson(v)),
+          );
         case 'any':
         case 'take_any':
           return rows.length ? this.scalar(a[0], rows[0]) : null;
