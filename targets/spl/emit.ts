@@ -245,7 +245,7 @@ function declareAtoms(
         effect: flipEffect('narrower', negated),
         severity: 'info',
         span: at,
-        message: `${f.source}:* also matches an empty string in Elastic; Splunk does not extract empty values, so such events are missed`,
+        message: `${f.source}:* also matches an empty string in Elastic; Splunk does not extract empty values, so an event whose ${f.source} is "" counts as lacking the field`,
       });
     }
     const emptyEq =

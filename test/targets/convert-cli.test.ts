@@ -124,6 +124,16 @@ describe('siemc convert: one rule', () => {
     expect(t.stderr).toMatch(/unknown target 'qradar' \(known: spl \(splunk\), sentinel/);
     const m = await runCli(['convert', AWS, '--mapping', join(tmp, 'missing.yml')]);
     expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/missing\.yml: error MAP002 cannot read mapping profile/);
+    expect(m.stderr).toContain('hint: bundled profiles: ecs, o365');
+    expect(m.stderr).not.toContain('?:?');
+    const bad = join(tmp, 'bad-profile.yml');
+    writeFileSync(bad, 'id: x\nspl:\n  fields:\n    a.b: {pair: {name: x}}\n');
+    const b = await runCli(['convert', AWS, '--mapping', bad]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(
+      /bad-profile\.yml:4:17 error MAP010 spl\.fields\.a\.b\.pair\.name_field/,
+    );
   });
 });
 

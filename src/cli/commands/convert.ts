@@ -201,7 +201,7 @@ export const registerConvert: Register = (program, io, setExit) => {
           mapping = loadMapping(opts.mapping, io.cwd);
         } catch (e) {
           if (e instanceof MappingError) {
-            io.stderr(renderDiagnostic(e.diagnostic) + '\n');
+            io.stderr(render(io, e.diagnostic) + '\n');
             setExit(2);
             return;
           }
