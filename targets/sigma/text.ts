@@ -199,6 +199,6 @@ export function textRegex(
   let wider = m.wider;
   if (wider && wildcard)
     wider +=
-      '; a wildcard inside a word may also run over a joining . or apostrophe at the word edge';
+      '; a wildcard inside a word may also run over line breaks and other control characters, or over a joining . or apostrophe at the word edge, so it is wider on ASCII text too';
   return { regex: `^${m.before}${body}${m.after}$`, flags, wider };
 }

@@ -157,3 +157,60 @@ describe('Sigma meaning: analyzed text fields on corpus rules with token-boundar
     expect(widerRules).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('Sigma text regexes: random strings against the native tokenizers', () => {
+  // A small alphabet that hits every tokenizer rule: word characters, the joiners . ' ’,
+  // separators, `-` (a word character of the script-block analyzer), case and non-ASCII.
+  const ALPHA = ['a', 'b', 'A', '1', '_', '.', "'", '’', ' ', '-', '\n', 'é', 'ß'];
+  const WORDS = ['a b', 'a.b', "a'b c", 'a-b', 'b_1', 'a1', 'b a', 'A B', 'a  b', 'a\nb'];
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const randomText = (max: number): string =>
+    Array.from({ length: 1 + rnd(max) }, () =>
+      rnd(4) === 0 ? WORDS[rnd(WORDS.length)] : ALPHA[rnd(ALPHA.length)],
+    ).join('');
+  const queries = [
+    'message: "a b"',
+    'message: a',
+    'message: "a.b"',
+    'message: "a\'b c"',
+    'message: (a1 or "b a")',
+    'message: a*',
+    'message: *b',
+    'message: a*b',
+    'powershell.file.script_block_text: "a-b"',
+    'powershell.file.script_block_text: ("a b" or b_1)',
+    'powershell.file.script_block_text: a*b',
+    'powershell.file.script_block_text: *-*',
+  ];
+  for (const q of queries) {
+    it(q, () => {
+      const rule = loadRuleText(q, 'q.kql', 'kql')[0].rule!;
+      const t = translateRule(rule, getTarget('sigma'), { mapping: 'ecs' });
+      const field = q.split(':')[0];
+      const native = compileQuery(rule.ast!);
+      const sigma = compileRules(loadSigma(t.text));
+      const wider = t.verdict === 'wider';
+      if (!wider) expect(t.verdict).toBe('exact');
+      // the standard analyzer is exact on ASCII text, except for wildcards inside words
+      const asciiExact = !t.diagnostics.some((d) => /wider on ASCII text too/.test(d.message));
+      let pos = 0;
+      for (let i = 0; i < 4000; i++) {
+        const text = randomText(12);
+        const doc: EcsEvent = {};
+        setPath(doc, field, text);
+        const n = native(doc);
+        const s = sigma(doc);
+        if (n) pos++;
+        const msg = `${q}: ${JSON.stringify(text)} native=${n} sigma=${s}\n${t.text}`;
+        if (!wider || (asciiExact && isAscii(text))) expect(s, msg).toBe(n);
+        else if (n) expect(s, msg).toBe(true);
+      }
+      expect(pos).toBeGreaterThan(2); // both answers occur
+      expect(pos).toBeLessThan(4000);
+    });
+  }
+});
