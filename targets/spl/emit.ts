@@ -174,6 +174,17 @@ function requiresNonEmpty(n: LNode): string | undefined {
 function redundantExists(children: readonly LNode[]): Set<LNode> {
   const out = new Set<LNode>();
   const needed = new Set(children.map(requiresNonEmpty).filter((x) => x !== undefined));
+  // `f:* and not f:""`: an event whose only value is "" fails both in Elastic and in Splunk
+  for (const c of children)
+    if (
+      c.kind === 'not' &&
+      c.child.kind === 'match' &&
+      c.child.field &&
+      !c.child.field.wildcard &&
+      c.child.pattern.kind === 'eq' &&
+      c.child.pattern.text === ''
+    )
+      needed.add(c.child.field.source);
   for (const c of children) {
     const isExists = c.kind === 'exists' || (c.kind === 'match' && c.pattern.kind === 'any');
     const f = c.kind === 'exists' ? c.field : c.kind === 'match' ? c.field : null;

@@ -206,3 +206,17 @@ describe('SPL text and multi-fields follow the evaluator schema', () => {
     });
   }
 });
+
+describe('SPL: f:* next to not f:""', () => {
+  it('only a multivalue field with an empty element differs (wider), and that is declared', () => {
+    const q = 'f.ui: * and not f.ui: ""';
+    const rule = makeRule(q);
+    const t = toSpl(q);
+    expect(t.verdict).toBe('wider');
+    const docs = [{ f: { ui: 'x' } }, { f: { ui: '' } }, { f: {} }, { f: { ui: ['', 'x'] } }];
+    const m = meaning(rule, t, docs);
+    expect(m.narrower).toEqual([]);
+    expect(m.wider).toEqual([{ f: { ui: ['', 'x'] } }]);
+    expect(m.undeclared).toEqual([]);
+  });
+});
