@@ -274,9 +274,15 @@ function translateRuleToSigma(ctx: TargetContext): TargetOutput {
 /** Check a Sigma file (schema + structure), as diagnostics. */
 export function checkSigma(text: string): Diagnostic[] {
   return validateSigma(text).map((i) => ({
-    severity: 'error',
+    severity: i.kind === 'regex' ? 'warning' : 'error',
     code:
-      i.kind === 'schema' ? 'SIGMA-SCHEMA' : i.kind === 'yaml' ? 'SIGMA-YAML' : 'SIGMA-STRUCTURE',
+      i.kind === 'schema'
+        ? 'SIGMA-SCHEMA'
+        : i.kind === 'yaml'
+          ? 'SIGMA-YAML'
+          : i.kind === 'regex'
+            ? 'SIGMA-REGEX'
+            : 'SIGMA-STRUCTURE',
     message: `document ${i.document}${i.path ? ` ${i.path}` : ''}: ${i.message}`,
   }));
 }

@@ -25,8 +25,31 @@ export interface SigmaIssue {
   /** JSON-pointer-like path inside the document, e.g. `/detection/condition`. */
   path: string;
   message: string;
-  /** `schema` for JSON-schema failures, `structure` for the structural checks, `yaml` for syntax. */
-  kind: 'yaml' | 'schema' | 'structure';
+  /**
+   * `schema` for JSON-schema failures, `structure` for the structural checks, `yaml` for syntax,
+   * `regex` for a regex outside the specification's regex subset (a portability warning).
+   */
+  kind: 'yaml' | 'schema' | 'structure' | 'regex';
+}
+
+/**
+ * The Sigma specification's regex flavor (modifiers appendix, "Regular Expression"): PCRE with
+ * `.`, `^ $`, `* + ? {n,m}`, `[a-z]` / `[^a-z]`, groups and `|`; "other metacharacters are
+ * unsupported". Escaped literals (`\.`, `\\`) and escapes of characters YAML cannot hold (`\n`,
+ * `\r`, `\t`, `\xHH`) are characters, not metacharacters. Returns the first unsupported piece.
+ */
+export function outsideSigmaRegexSubset(re: string): string | undefined {
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      const n = re[i + 1] ?? '';
+      if (/[sSdDwWbBpPkKAzZGQE0-9]/.test(n)) return `\\${n}`;
+      i += n === 'x' ? 3 : 1;
+    } else if (c === '(' && re[i + 1] === '?') return '(?';
+    else if ((c === '*' || c === '+' || c === '?' || c === '}') && /[*+?]/.test(re[i + 1] ?? ''))
+      return c + re[i + 1];
+  }
+  return undefined;
 }
 
 const SCHEMA_FILES = {
@@ -180,8 +203,8 @@ export function validateSigma(text: string): SigmaIssue[] {
 
 function checkDetection(det: unknown, n: number): SigmaIssue[] {
   const issues: SigmaIssue[] = [];
-  const add = (path: string, message: string): void =>
-    void issues.push({ document: n, path, message, kind: 'structure' });
+  const add = (path: string, message: string, kind: SigmaIssue['kind'] = 'structure'): void =>
+    void issues.push({ document: n, path, message, kind });
   if (!det || typeof det !== 'object' || Array.isArray(det)) return issues; // the schema reports it
   const d = det as Record<string, unknown>;
   const idents = Object.keys(d).filter((k) => k !== 'condition' && k !== 'timeframe');
@@ -209,7 +232,7 @@ function checkDetection(det: unknown, n: number): SigmaIssue[] {
 function checkSearchIdentifier(
   def: unknown,
   path: string,
-  add: (p: string, m: string) => void,
+  add: (p: string, m: string, kind?: SigmaIssue['kind']) => void,
 ): void {
   if (Array.isArray(def)) {
     if (def.length === 0) add(path, 'empty list');
@@ -229,7 +252,7 @@ function checkSearchIdentifier(
 function checkMap(
   map: Record<string, unknown>,
   path: string,
-  add: (p: string, m: string) => void,
+  add: (p: string, m: string, kind?: SigmaIssue['kind']) => void,
 ): void {
   if (Object.keys(map).length === 0) add(path, 'empty map');
   for (const [key, raw] of Object.entries(map)) {
@@ -250,6 +273,13 @@ function checkMap(
         else {
           try {
             new RegExp(v);
+            const piece = outsideSigmaRegexSubset(v);
+            if (piece)
+              add(
+                p,
+                `'${piece}' is outside the Sigma regex subset (. ^ $ * + ? {n,m} [...] ( ) |), so backends may reject or misread it`,
+                'regex',
+              );
           } catch (e) {
             add(p, `invalid regular expression: ${(e as Error).message}`);
           }

@@ -14,26 +14,7 @@ import { translateRule } from '../../targets/core/translate.js';
 import { getTarget } from '../../targets/registry.js';
 import type { Translation } from '../../targets/types.js';
 import { officialValidator } from './sigma-helpers.js';
-
-/**
- * The Sigma specification's regex flavor (modifiers appendix, "Regular Expression"): PCRE with
- * `.`, `^ $`, `* + ? {n,m}`, `[a-z]` / `[^a-z]`, groups and `|`; other metacharacters are
- * unsupported. Escaped literals (`\.`, `\\`) and character escapes for characters YAML cannot hold
- * (`\n`, `\r`, `\t`, `\xHH`) are characters, not metacharacters. Returns the offending piece.
- */
-export function outsideSigmaRegexSubset(re: string): string | undefined {
-  for (let i = 0; i < re.length; i++) {
-    const c = re[i];
-    if (c === '\\') {
-      const n = re[i + 1] ?? '';
-      if (/[sSdDwWbBpPkKAzZGQE0-9]/.test(n)) return `\\${n}`;
-      i += n === 'x' ? 3 : 1;
-    } else if (c === '(' && re[i + 1] === '?') return '(?';
-    else if ((c === '*' || c === '+' || c === '?' || c === '}') && /[*+?]/.test(re[i + 1] ?? ''))
-      return c + re[i + 1]; // lazy / possessive quantifiers
-  }
-  return undefined;
-}
+import { outsideSigmaRegexSubset } from '../../targets/sigma/validate.js';
 
 describe('Sigma: whole corpus with the default profile', () => {
   // The 729 KQL rule files of the corpus (the other files of detection-rules are not KQL).

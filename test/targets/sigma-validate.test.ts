@@ -117,6 +117,30 @@ describe('Sigma validator', () => {
     );
   });
 
+  it('warns about regexes outside the Sigma regex subset (a portability warning, not an error)', () => {
+    for (const [re, piece] of [
+      ["'^\\s+x$'", '\\s'],
+      ["'(?<=a)b'", '(?'],
+      ["'(?:a)bc'", '(?'],
+      ["'a.*?b'", '*?'],
+      ["'\\d{3}'", '\\d'],
+    ] as const) {
+      const text = GOOD.replace('user.name: svc', () => `user.name|re: ${re}`);
+      const issues = official.validateText(text);
+      expect(
+        issues.map((i) => i.kind),
+        re,
+      ).toEqual(['regex']);
+      expect(issues[0].message).toContain(`'${piece}'`);
+      const diags = checkSigma(text);
+      expect(diags.map((d) => [d.severity, d.code])).toEqual([['warning', 'SIGMA-REGEX']]);
+    }
+    for (const re of ["'^a\\.b[^A-Za-z0-9_-]+(x|y){1,2}$'", "'^a\\nb$'", "'^[''’.]?x$'"])
+      expect(
+        official.validateText(GOOD.replace('user.name: svc', () => `user.name|re: ${re}`)),
+      ).toEqual([]);
+  });
+
   it('checks correlation rules: schema, references, timespan, value_count field', () => {
     const corr = (c: string) =>
       `${GOOD.replace('status: test', 'name: base\nstatus: test')}---\ntitle: corr\ncorrelation:\n${c}`;

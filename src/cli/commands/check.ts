@@ -163,7 +163,7 @@ function checkText(
       diagnostics: issues.map((i) => {
         const at = sigmaOffset(text, i.document, i.path);
         return locate({
-          severity: 'error',
+          severity: i.kind === 'regex' ? 'warning' : 'error',
           code: `SIGMA-${i.kind.toUpperCase()}`,
           message: `${i.path || '/'}: ${i.message}${i.document > 1 ? ` (document ${i.document})` : ''}`,
           span: { start: at, end: at + 1 },
