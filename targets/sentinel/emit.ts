@@ -38,6 +38,8 @@ export interface EmitContext {
   flags: string[];
   /** Counter for fresh names. */
   seq: { n: number };
+  /** May a field (target name) hold an array? Unknown-shape fields may (src/equiv/shape.ts). */
+  shape?: (field: string) => boolean;
   /** Fields resolved relative to an element variable (inside `nested`). */
   base?: { prefix: string; variable: string };
 }
@@ -131,6 +133,11 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
       break;
     }
   }
+  // a field neither the table schema, ECS nor the profile describes has an unknown shape: it may
+  // hold an array (the contract `verify` generates events under), so it gets any-element semantics
+  const declared = segs.some((_, i) => ctx.table.fields[segs.slice(0, i + 1).join('.')]);
+  if (!array && !declared && ctx.shape?.(name))
+    array = { base: path(baseExpr, segs.slice(1)), rest: [] };
   return { expr: path(baseExpr, segs.slice(1)), ktype: 'dynamic', cat, array, ci, field: f.source };
 }
 

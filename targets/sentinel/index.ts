@@ -14,6 +14,7 @@ import { kustoErrors } from './check.js';
 import { type EmitContext, emitNode, resolveAccess } from './emit.js';
 import { bundledSchemas, type TableSchema } from './schema.js';
 import { kident } from './text.js';
+import { fieldShapes } from '../../src/equiv/shape.js';
 import { dateMathToKusto, durationMs, sentinelPeriod } from './time.js';
 
 export const DEFAULT_TABLE = 'EcsEvents';
@@ -114,7 +115,14 @@ function translate(ctx: TargetContext): TargetOutput {
     from: `index ${rule.index.join(', ') || '(none)'}`,
     to: `table ${table.table}`,
   });
-  const ec: EmitContext = { table, diags, applies: [], flags: [], seq: { n: 0 } };
+  const ec: EmitContext = {
+    table,
+    diags,
+    applies: [],
+    flags: [],
+    seq: { n: 0 },
+    shape: fieldShapes(ctx.profile),
+  };
   const pred = emitNode(lowerQuery(ctx, { foldIn: true }), ec);
 
   // time column and windows

@@ -76,8 +76,9 @@ const cases: [string, string, string?][] = [
     'where (isnotnull(dll.code_signature.trusted) and tostring(dll.code_signature.trusted) in ("false", ""))',
   ],
   [
+    // fields of unknown shape (neither ECS nor the table schema describes them) may hold arrays
     'a.b: x and not (c.d: y or e.f: z)',
-    'where tostring(column_ifexists("a", dynamic(null)).b) == "x" and not(tostring(column_ifexists("c", dynamic(null)).d) == "y" or tostring(column_ifexists("e", dynamic(null)).f) == "z")',
+    '| mv-apply __e1 = iff(gettype(column_ifexists("a", dynamic(null)).b) == "array", column_ifexists("a", dynamic(null)).b, pack_array(column_ifexists("a", dynamic(null)).b)) on (summarize __m1 = countif(tostring(__e1) == "x") > 0)\n| mv-apply __e2 = iff(gettype(column_ifexists("c", dynamic(null)).d) == "array", column_ifexists("c", dynamic(null)).d, pack_array(column_ifexists("c", dynamic(null)).d)) on (summarize __m2 = countif(tostring(__e2) == "y") > 0)\n| mv-apply __e3 = iff(gettype(column_ifexists("e", dynamic(null)).f) == "array", column_ifexists("e", dynamic(null)).f, pack_array(column_ifexists("e", dynamic(null)).f)) on (summarize __m3 = countif(tostring(__e3) == "z") > 0)\n| where __m1 and not(__m2 or __m3)\n| project-away __m1, __m2, __m3',
   ],
   [
     '(process.name: a or process.name: b) and (user.name: c or host.name: d)',
@@ -85,7 +86,7 @@ const cases: [string, string, string?][] = [
   ],
   [
     '"winlog.event_data.Service Name": evil',
-    'where tostring(winlog.event_data[\'Service Name\']) == "evil"',
+    "mv-apply __e1 = iff(gettype(winlog.event_data['Service Name']) == \"array\", winlog.event_data['Service Name'], pack_array(winlog.event_data['Service Name'])) on (summarize __m1 = countif(tostring(__e1) == \"evil\") > 0)",
   ],
   ['source.as.number: 5', "where todouble(source['as'].number) == 5"],
   ['process.title: x', 'where tostring(process[\'title\']) == "x"'],

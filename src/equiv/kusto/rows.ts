@@ -95,6 +95,8 @@ export function shapeViolation(
   doc: Record<string, unknown>,
   fields: readonly string[],
   shape: RowShape,
+  /** Fields of unknown shape that may hold an array themselves (src/equiv/shape.ts). */
+  mayHoldArray: (field: string) => boolean = () => false,
 ): string | undefined {
   const expanded = expandDotted(doc) as Record<string, unknown>;
   for (const f of fields) {
@@ -115,7 +117,11 @@ export function shapeViolation(
         if (x === undefined || x === null) continue;
         if (Array.isArray(x)) {
           // an array without values ([], [null]) is a missing value, not a shape
-          if (!shape.fields[p]?.array && holdsValue(x)) return p;
+          const declared = segs
+            .slice(0, i + 1)
+            .some((_, j) => shape.fields[segs.slice(0, j + 1).join('.')]);
+          const leafArray = p === f && !declared && mayHoldArray(f);
+          if (!shape.fields[p]?.array && !leafArray && holdsValue(x)) return p;
           next.push(...x);
         } else next.push(x);
       }
