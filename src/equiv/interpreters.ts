@@ -11,11 +11,36 @@ import type { TargetName, Translation } from '../../targets/types.js';
 import { bundledSchemas } from '../../targets/sentinel/schema.js';
 import { parseKusto, runKusto, ecsDocumentToRow, type Row } from './kusto/index.js';
 import { compileRules, loadSigma } from './sigma/index.js';
-import { splInterpreter } from './spl/index.js';
+import { runSpl, splInterpreter, type SplEvent } from './spl/index.js';
 import type { EcsEvent, InterpreterOptions, InterpreterRun, TargetInterpreter } from './types.js';
 
 /** Raised when a translation cannot be executed by the interpreter (its text, not the events). */
 export class InterpreterError extends Error {}
+
+/** Parse a Kusto translation and find the tables it reads (with bundled schemas). */
+function kustoQuery(translation: Translation) {
+  let q;
+  try {
+    q = parseKusto(translation.text);
+  } catch (e) {
+    throw new InterpreterError(
+      `Kusto interpreter cannot parse the translation: ${(e as Error).message}`,
+    );
+  }
+  const names = new Set<string>();
+  const collect = (t: {
+    source: { kind: 'name'; name: string } | { kind: 'sub'; query: unknown };
+  }) => {
+    if (t.source.kind === 'name') names.add(t.source.name);
+  };
+  collect(q.body);
+  for (const l of q.lets) if (l.value.kind === 'tabular') collect(l.value.query);
+  const schemas = bundledSchemas();
+  const tables = [...names].filter((n) => schemas.has(n));
+  if (tables.length === 0)
+    throw new InterpreterError(`no table schema for ${[...names].join(', ') || 'the query'}`);
+  return { q, tables: tables.map((t) => ({ name: t, columns: schemas.get(t)!.columns })) };
+}
 
 const kustoInterpreter: TargetInterpreter = {
   target: 'sentinel',
@@ -24,35 +49,26 @@ const kustoInterpreter: TargetInterpreter = {
     events: readonly EcsEvent[],
     opts: InterpreterOptions,
   ): InterpreterRun {
-    let q;
-    try {
-      q = parseKusto(translation.text);
-    } catch (e) {
-      throw new InterpreterError(
-        `Kusto interpreter cannot parse the translation: ${(e as Error).message}`,
-      );
-    }
-    const names = new Set<string>();
-    const collect = (t: {
-      source: { kind: 'name'; name: string } | { kind: 'sub'; query: unknown };
-    }) => {
-      if (t.source.kind === 'name') names.add(t.source.name);
-    };
-    collect(q.body);
-    for (const l of q.lets) if (l.value.kind === 'tabular') collect(l.value.query);
-    const schemas = bundledSchemas();
-    const tables = [...names].filter((n) => schemas.has(n));
-    if (tables.length === 0)
-      throw new InterpreterError(`no table schema for ${[...names].join(', ') || 'the query'}`);
+    const { q, tables } = kustoQuery(translation);
     const now = Date.parse(opts.now);
     const matches: number[] = [];
     events.forEach((doc, i) => {
       const map = new Map<string, Row[]>();
-      for (const t of tables) map.set(t, [ecsDocumentToRow(doc, schemas.get(t)!.columns)]);
+      for (const t of tables) map.set(t.name, [ecsDocumentToRow(doc, t.columns)]);
       const rows = runKusto(q, { tables: map, now });
       if (rows.length > 0) matches.push(i);
     });
     return { matches };
+  },
+  alerts(translation: Translation, events: readonly EcsEvent[], opts: InterpreterOptions): number {
+    const { q, tables } = kustoQuery(translation);
+    const map = new Map<string, Row[]>();
+    for (const t of tables)
+      map.set(
+        t.name,
+        events.map((doc) => ecsDocumentToRow(doc, t.columns)),
+      );
+    return runKusto(q, { tables: map, now: Date.parse(opts.now) }).length;
   },
 };
 
@@ -78,7 +94,22 @@ const sigmaInterpreter: TargetInterpreter = {
 
 const builtin = new Map<TargetName, TargetInterpreter>([
   // The SPL interpreter ignores the search's time modifiers: window edges are not compared.
-  ['spl', { ...splInterpreter, windowed: splInterpreter.windowed ?? false }],
+  [
+    'spl',
+    {
+      ...splInterpreter,
+      windowed: splInterpreter.windowed ?? false,
+      // The whole search (time modifiers, stats, where) over the stream: one row per alert.
+      alerts(translation: Translation, events: readonly Record<string, unknown>[], opts) {
+        try {
+          return runSpl(translation.text, events as SplEvent[], { now: Date.parse(opts.now) }).rows
+            .length;
+        } catch (e) {
+          throw new InterpreterError(`SPL interpreter: ${(e as Error).message}`);
+        }
+      },
+    },
+  ],
   ['sentinel', kustoInterpreter],
   ['sigma', sigmaInterpreter],
 ]);

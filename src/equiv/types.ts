@@ -55,6 +55,16 @@ export interface TargetInterpreter {
     events: readonly Record<string, unknown>[],
     opts: InterpreterOptions,
   ): InterpreterRun;
+  /**
+   * Rule level (new_terms / threshold): run the whole translation — time windows, history,
+   * grouping — over a stream of events (in the target's shape) and count the alerts it raises.
+   * Absent when the interpreter cannot (then only the query part is compared).
+   */
+  alerts?(
+    translation: Translation,
+    events: readonly Record<string, unknown>[],
+    opts: InterpreterOptions,
+  ): number;
 }
 
 export interface InterpreterOptions {

@@ -216,31 +216,179 @@ function translationOf(ctx: RunCtx, ast: Node): Translation {
   return translateRule(asQueryRule(ctx.rule, ast), ctx.target, ctx.opts.translate);
 }
 
-function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]): boolean[] {
+/** The events in the target's shape, with the indices of those that reach the target at all. */
+function shapeFor(
+  ctx: RunCtx,
+  tr: Translation,
+  events: readonly EcsEvent[],
+): { index: number[]; shaped: readonly Record<string, unknown>[] } {
   // Events the profile's transform keeps out of the target's source never match there.
-  let index = events.map((_, i) => i);
-  let shaped: readonly Record<string, unknown>[];
   if (ctx.transform === 'interpreter') {
-    shaped = ctx.interp.transform ? ctx.interp.transform(events, ctx.rule, tr) : events;
-  } else {
-    const t = ctx.transform;
-    const recs = events.map((e) => t(e));
-    index = index.filter((i) => recs[i] !== undefined);
-    shaped = index.map((i) => recs[i]!);
+    return {
+      index: events.map((_, i) => i),
+      shaped: ctx.interp.transform ? ctx.interp.transform(events, ctx.rule, tr) : events,
+    };
   }
+  const t = ctx.transform;
+  const recs = events.map((e) => t(e));
+  const index = events.map((_, i) => i).filter((i) => recs[i] !== undefined);
+  return { index, shaped: index.map((i) => recs[i]!) };
+}
+
+function interpreterFailed(ctx: RunCtx, e: unknown): InterpreterError {
+  if (e instanceof InterpreterError) return e;
+  return new InterpreterError(
+    `${ctx.target.name} interpreter failed: ${e instanceof Error ? e.message : String(e)}`,
+  );
+}
+
+function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]): boolean[] {
+  const { index, shaped } = shapeFor(ctx, tr, events);
   const out = events.map(() => false);
   if (shaped.length === 0) return out;
   let run;
   try {
     run = ctx.interp.run(tr, shaped, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
   } catch (e) {
-    if (e instanceof InterpreterError) throw e;
-    throw new InterpreterError(
-      `${ctx.target.name} interpreter failed: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw interpreterFailed(ctx, e);
   }
   for (const i of run.matches) out[index[i]] = true;
   return out;
+}
+
+/**
+ * A rule-level scenario (new_terms / threshold): a stream of copies of a matching event with a
+ * planted key, at chosen times around the history and window edges.
+ */
+export interface RuleScenario {
+  why: string;
+  events: EcsEvent[];
+  /** The event that makes the scenario interesting (shown as the counterexample). */
+  sample: EcsEvent;
+}
+
+/** A value for a key field that no generated event uses, by the field's type; undefined: none. */
+function plantedKey(type: string, n: number, i: number): unknown {
+  if (type === 'ip') return `198.51.100.${(n * 3 + i) % 250}`;
+  if (['long', 'integer', 'short', 'byte', 'unsigned_long'].includes(type))
+    return 7_000_000 + n * 10 + i;
+  if (['keyword', 'constant_keyword', 'wildcard', 'flattened'].includes(type))
+    return `zz-key-${n}-${i}`;
+  return undefined;
+}
+
+/**
+ * The history and window edges of a new_terms rule and the count and window edges of a threshold
+ * rule, as separate streams built from `first` (an event the query matches). Empty when the key
+ * fields cannot be planted without unmatching the query (or have a type without a planted value).
+ */
+export function ruleScenarios(
+  rule: Rule,
+  first: EcsEvent,
+  now: Date,
+  schema: Schema,
+  matches: (doc: EcsEvent) => boolean,
+): RuleScenario[] {
+  const fields = rule.type === 'new_terms' ? rule.newTerms?.fields : rule.threshold?.field;
+  if (!fields) return [];
+  let n = 0;
+  const keyed = (): EcsEvent | undefined => {
+    n++;
+    const d = cloneDoc(first);
+    for (const [i, f] of fields.entries()) {
+      const v = plantedKey(schema.resolve(f).type, n, i);
+      if (v === undefined) return undefined;
+      setPath(d, f, v);
+    }
+    return matches(d) ? d : undefined;
+  };
+  const at = (doc: EcsEvent, ms: number) => restamp(doc, new Date(ms).toISOString(), rule);
+  const start = windowStart(rule, now);
+  const end = now.getTime();
+  const mid = Date.parse(windowStamp(rule, now));
+  const out: RuleScenario[] = [];
+  const add = (why: string, times: number[], sampleAt = 0) => {
+    const d = keyed();
+    if (!d) return;
+    const events = times.map((t) => at(d, t));
+    out.push({ why, events, sample: events[sampleAt] });
+  };
+  if (rule.type === 'new_terms' && rule.newTerms) {
+    let hist: number;
+    try {
+      hist = resolveDateMath(rule.newTerms.historyWindowStart, now).getTime();
+    } catch {
+      return [];
+    }
+    const histMid = Math.floor((hist + start) / 2 / 1000) * 1000;
+    add('a term seen only in the window', [mid]);
+    add('a term seen in the history and again in the window', [histMid, mid]);
+    add('a term seen exactly at the history start, again in the window', [hist, mid]);
+    add('a term seen one second before the history start, again in the window', [hist - 1000, mid]);
+    add('a term seen exactly at the window start, again later in the window', [start, mid]);
+    add('a term seen one second before the window start, again in the window', [start - 1000, mid]);
+    add('a term seen only exactly at the window start', [start]);
+    add('a term seen only one second after now', [end + 1000]);
+  } else if (rule.type === 'threshold' && rule.threshold) {
+    const k = rule.threshold.value;
+    if (k > 200 || (rule.threshold.cardinality?.length ?? 0) > 0) return [];
+    const times = (count: number) => Array.from({ length: count }, () => mid);
+    if (k > 1) add(`${k - 1} events in the window (one short of the threshold ${k})`, times(k - 1));
+    add(`${k} events in the window (the threshold)`, times(k));
+    add(`${k - 1} events in the window and one a second before the window start`, [
+      start - 1000,
+      ...times(k - 1),
+    ]);
+    add(`${k - 1} events in the window and one exactly at the window start`, [
+      start,
+      ...times(k - 1),
+    ]);
+    add(`${k - 1} events in the window and one a second after now`, [end + 1000, ...times(k - 1)]);
+  }
+  return out;
+}
+
+/** Native and target alert counts per scenario; the scenarios on which they differ. */
+function ruleLevel(
+  ctx: RunCtx,
+  scenarios: readonly RuleScenario[],
+): { compared: number; disagreements: Disagreement[] } | undefined {
+  if (!ctx.interp.alerts || scenarios.length === 0) return undefined;
+  const tr = translateRule(ctx.rule, ctx.target, ctx.opts.translate);
+  if (tr.verdict === 'unsupported' || tr.text === '') return undefined;
+  const out: Disagreement[] = [];
+  for (const sc of scenarios) {
+    const native = runRuleSync(
+      ctx.rule,
+      sc.events.map((doc, i) => ({ doc, file: '<verify>', line: i + 1 })),
+      { now: ctx.opts.now, schema: ctx.schema, window: true },
+    ).alerts.length;
+    const { shaped } = shapeFor(ctx, tr, sc.events);
+    let target: number;
+    try {
+      target = ctx.interp.alerts(tr, shaped, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
+    } catch (e) {
+      throw interpreterFailed(ctx, e);
+    }
+    if (native === target) continue;
+    const kind = target > native ? 'wider' : 'narrower';
+    const by = declaring(tr.diagnostics, kind, tr.verdict);
+    const r = ctx.rule;
+    out.push({
+      event: sc.sample,
+      origin: `${r.type}: ${sc.why} — ${native} alert(s) from the source rule, ${target} from the translation`,
+      native: native > 0,
+      target: target > 0,
+      kind,
+      clause:
+        r.type === 'new_terms'
+          ? `new terms of ${r.newTerms!.fields.join(', ')} in [${r.from}, now] unseen in [${r.newTerms!.historyWindowStart}, ${r.from}]`
+          : `threshold: ${r.threshold!.value} events${r.threshold!.field.length ? ` per ${r.threshold!.field.join(', ')}` : ''} in [${r.from}, now]`,
+      declared: by.length > 0,
+      declaredBy: by,
+    });
+  }
+  return { compared: scenarios.length, disagreements: out };
 }
 
 /** Does the translation of `ast` disagree with the native evaluator on `doc`? */
@@ -323,6 +471,7 @@ const TIME_EDGE = 'time: ';
 function verifyTarget(
   ctx: RunCtx,
   allEvents: readonly { doc: EcsEvent; origin: string }[],
+  scenarios: readonly RuleScenario[],
 ): TargetReport {
   const events =
     ctx.interp.windowed === false
@@ -394,19 +543,36 @@ function verifyTarget(
       declaredBy: by,
     };
   });
+  // Rule level (new_terms / threshold): alerts on streams around the history and window edges.
+  let rule: ReturnType<typeof ruleLevel>;
+  let ruleError = '';
+  try {
+    rule = ruleLevel(ctx, scenarios);
+  } catch (e) {
+    if (!(e instanceof InterpreterError)) throw e;
+    ruleError = e.message;
+    rule = undefined;
+  }
+  const ruleBad = rule?.disagreements ?? [];
+  disagreements.unshift(...ruleBad);
   // Every disagreeing event counts, not only the reported ones.
-  const undeclared = bad.some(
-    (i) => declaring(tr.diagnostics, nat[i] ? 'narrower' : 'wider', tr.verdict).length === 0,
-  );
-  const status: TargetStatus = bad.length === 0 ? 'exact' : undeclared ? 'undeclared' : 'declared';
+  const undeclared =
+    ruleBad.some((d) => !d.declared) ||
+    bad.some(
+      (i) => declaring(tr.diagnostics, nat[i] ? 'narrower' : 'wider', tr.verdict).length === 0,
+    );
+  const status: TargetStatus =
+    bad.length + ruleBad.length === 0 ? 'exact' : undeclared ? 'undeclared' : 'declared';
   const note =
     ctx.rule.type === 'query'
       ? undefined
-      : `${ctx.rule.type}: the query part is compared; history / grouping are not executed here`;
+      : rule
+        ? `${ctx.rule.type}: the query part on every event, and the alerts on ${rule.compared} streams around the ${ctx.rule.type === 'new_terms' ? 'history and window' : 'count and window'} edges`
+        : `${ctx.rule.type}: the query part is compared; the alerts are not (${!ctx.interp.alerts ? `the ${ctx.target.name} interpreter does not raise alerts` : scenarios.length === 0 ? 'no edge streams for these key fields' : `the translation could not be run as a whole: ${ruleError}`})`;
   return {
     ...base,
     compared: docs.length,
-    disagreeing: bad.length,
+    disagreeing: bad.length + ruleBad.length,
     disagreements,
     status,
     verdict: tr.verdict,
@@ -467,6 +633,22 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
         origin: `${TIME_EDGE}${e.why}`,
       }))
     : [];
+  const scenarios =
+    firstMatch && (rule.type === 'new_terms' || rule.type === 'threshold')
+      ? ruleScenarios(rule, firstMatch.doc, opts.now, schema, (doc) => {
+          const r = runRuleSync(
+            asQueryRule(rule, rule.ast!),
+            [{ doc, file: '<verify>', line: 1 }],
+            {
+              now: opts.now,
+              schema,
+              collectMatches: true,
+              window: true,
+            },
+          );
+          return r.matches.length === 1;
+        })
+      : [];
   const events = [
     ...stamped,
     ...edges,
@@ -508,6 +690,7 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
       verifyTarget(
         { rule, target, interp, opts, schema, transform, sourceFields: routes.map((r) => r.field) },
         events,
+        scenarios,
       ),
     );
   }

@@ -377,3 +377,74 @@ function afterEachRestore(): void {
   plant.sigmaStarUnescaped = false;
   plant.splSearchCaseSensitive = false;
 }
+
+describe('rule-level bugs (new_terms / threshold) are caught on the edge streams', () => {
+  function ruleOf(extra: string): Rule {
+    const toml = `[metadata]
+creation_date = "2024/01/01"
+
+[rule]
+name = "seeded"
+description = "seeded"
+risk_score = 1
+severity = "low"
+rule_id = "00000000-0000-4000-8000-000000000007"
+language = "kuery"
+index = ["logs-*"]
+from = "now-9m"
+query = "event.category:authentication and event.outcome:failure"
+${extra}
+`;
+    const [l] = loadRuleText(toml, 'seeded.toml');
+    if (!l.rule?.ast) throw new Error(JSON.stringify(l.diagnostics));
+    return l.rule;
+  }
+  const threshold = ruleOf(
+    'type = "threshold"\n\n[rule.threshold]\nfield = ["user.name"]\nvalue = 5\n',
+  );
+  const newTerms = ruleOf(
+    'type = "new_terms"\n\n[rule.new_terms]\nfield = "new_terms_fields"\nvalue = ["user.name"]\n\n[[rule.new_terms.history_window_start]]\nfield = "history_window_start"\nvalue = "now-7d"\n',
+  );
+
+  for (const [label, r] of [
+    ['threshold', threshold],
+    ['new_terms', newTerms],
+  ] as const) {
+    it(`${label}: exact without the bug, the edges compared for spl and sentinel`, () => {
+      const rep = verifyRule(r, { targets: [getTarget('spl'), getTarget('sentinel')], now });
+      for (const t of rep.targets) {
+        expect(t.status, JSON.stringify(t.disagreements[0])).toBe('exact');
+        expect(t.note).toMatch(/the alerts on \d+ streams around the/);
+      }
+    });
+  }
+
+  it('threshold: a window start one second late misses the alert of the stream with an event at the start', () => {
+    plant.windowStartLate = true;
+    const t = verifyRule(threshold, { targets: [getTarget('sentinel')], now, maxReported: 50 })
+      .targets[0];
+    expect(t.status).toBe('undeclared');
+    const d = t.disagreements.find((x) => x.origin.startsWith('threshold:'));
+    expect(d, JSON.stringify(t.disagreements.map((x) => x.origin))).toMatchObject({
+      kind: 'narrower',
+      declared: false,
+      clause: 'threshold: 5 events per user.name in [now-9m, now]',
+    });
+    expect(d!.origin).toContain('4 events in the window and one exactly at the window start');
+  });
+
+  it('new_terms: a history start one second late raises an alert for a term seen exactly at the history start', () => {
+    plant.windowStartLate = true;
+    const t = verifyRule(newTerms, { targets: [getTarget('sentinel')], now, maxReported: 50 })
+      .targets[0];
+    expect(t.status).toBe('undeclared');
+    const d = t.disagreements.find((x) =>
+      x.origin.includes('a term seen exactly at the history start'),
+    );
+    expect(d, JSON.stringify(t.disagreements.map((x) => x.origin))).toMatchObject({
+      kind: 'wider',
+      declared: false,
+    });
+    expect(d!.origin).toContain('0 alert(s) from the source rule, 1 from the translation');
+  });
+});
