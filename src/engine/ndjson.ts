@@ -55,6 +55,12 @@ export class LineParser {
 
   /** Feed decoded text; returns the complete records in it. */
   feed(text: string, out: EventRecord[] = []): EventRecord[] {
+    // A line longer than a chunk: only the new text can hold its end, so do not rescan the rest
+    // (keeps a huge one-line event linear instead of quadratic in the number of chunks).
+    if (this.rest !== '' && text.indexOf('\n') < 0) {
+      this.rest += text;
+      return out;
+    }
     let s = this.rest === '' ? text : this.rest + text;
     let start = 0;
     for (;;) {

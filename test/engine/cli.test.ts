@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/cli.js';
-import { parseNdjsonText, readNdjson, NdjsonError } from '../../src/engine/ndjson.js';
+import { parseNdjsonText, readNdjson, NdjsonError, LineParser } from '../../src/engine/ndjson.js';
+import type { EventRecord } from '../../src/engine/types.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'siemc-engine-cli-'));
 const NOW = '2026-06-20T12:00:00Z';
@@ -83,6 +84,21 @@ describe('NDJSON reader', () => {
     const lines: number[] = [];
     for await (const r of readNdjson(plain, { chunkSize: 5 })) lines.push(r.line);
     expect(lines).toEqual(docs.map((_, i) => i + 1));
+  });
+
+  it('a line far longer than a chunk (fed piece by piece without a newline) is one event', () => {
+    const long = { id: 'L', s: 'ab\u00e9'.repeat(20_000) };
+    const text = `{"id":"A"}\n${JSON.stringify(long)}\n{"id":"B"}`;
+    const p = new LineParser('f.ndjson');
+    const out: EventRecord[] = [];
+    for (let i = 0; i < text.length; i += 64) p.feed(text.slice(i, i + 64), out);
+    p.end(out);
+    expect(out.map((r) => [(r.doc as { id: string }).id, r.line])).toEqual([
+      ['A', 1],
+      ['L', 2],
+      ['B', 3],
+    ]);
+    expect(out[1].doc).toEqual(long);
   });
 });
 
