@@ -79,6 +79,35 @@ export function fieldHint(profile: MappingProfile, ecsName: string): FieldHint {
   return h ? { ...schemaHint(ecsName), ...h } : schemaHint(ecsName);
 }
 
+/** A field name as SPL eval/where needs it: single-quoted unless a plain word. */
+function evalName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `'${name.replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A field of the raw vendor record the profile's source holds (`options.raw_prefix`, e.g.
+ * `o365.audit.` for the O365 records the Splunk add-on indexes): `o365.audit.A.B` is the raw key
+ * path `A.B`, where any object on the way may be a JSON array, which Splunk names `A{}.B`. The
+ * item gathers every spelling (`mvappend` of `A.B`, `A{}.B`, `A.B{}`, `A{}.B{}`). Paths deeper
+ * than 3 keys are not expanded.
+ */
+function rawRecordItem(section: TargetSection, ecsName: string): FieldMapItem | undefined {
+  const prefix = section.options.raw_prefix;
+  if (typeof prefix !== 'string' || !ecsName.startsWith(prefix)) return undefined;
+  const keys = ecsName.slice(prefix.length).split('.');
+  if (keys.length === 0 || keys.length > 3 || keys.some((k) => k === '' || k.includes('*')))
+    return undefined;
+  let names = [''];
+  keys.forEach((k, i) => {
+    const sep = i === 0 ? '' : '.';
+    names = names.flatMap((n) => [`${n}${sep}${k}`, `${n}${sep}${k}{}`]);
+  });
+  return {
+    id: `raw_prefix ${prefix}`,
+    expression: `mvappend(${names.map(evalName).join(', ')})`,
+  };
+}
+
 /** Map one ECS field for `target`. */
 export function mapField(
   profile: MappingProfile,
@@ -87,7 +116,13 @@ export function mapField(
 ): MappedField {
   const section = sectionFor(profile, target);
   const hint = fieldHint(profile, ecsName);
-  const item = section.fields[ecsName];
+  let item: FieldMapItem | undefined = section.fields[ecsName];
+  if (!item && target === 'spl') item = rawRecordItem(section, ecsName);
+  if (!item && section.options.unmapped === 'none')
+    item = {
+      id: 'unmapped',
+      none: true,
+    };
   if (!item)
     return {
       source: ecsName,
