@@ -88,7 +88,7 @@ function build(n: LNode, ctx: TargetContext, negated: boolean): Expr {
     case 'exists':
       return leafExpr(leafOfExists(n, ctx, negated), negated);
     case 'range':
-      return leafExpr(leafOfRange(n, ctx), negated);
+      return leafExpr(leafOfRange(n, ctx, negated), negated);
     case 'all':
       return { kind: 'const', value: true, span: n.span };
     case 'none':

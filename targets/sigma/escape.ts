@@ -73,3 +73,49 @@ export function escapeRegexLiteral(s: string): string {
   }
   return out;
 }
+
+/** A character inside a regex class `[...]`, or undefined when it has no portable form. */
+function classChar(cp: number): string | undefined {
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return '\\x' + cp.toString(16).padStart(2, '0');
+  if (cp >= 0xd800) return undefined; // surrogates and above: UTF-16 and code point order differ
+  const ch = String.fromCharCode(cp);
+  if (ch === '\\' || ch === ']' || ch === '[' || ch === '^' || ch === '-') return '\\' + ch;
+  if (cp === 0x2028 || cp === 0x2029) return undefined;
+  return ch;
+}
+
+/**
+ * A regex (for `|re|s`) that accepts exactly the strings `s` with `s <op> bound` in Elasticsearch's
+ * keyword order (UTF-8 bytes, i.e. code points), within the Sigma regex subset: `s < b` when `s` is
+ * a proper prefix of `b` or, at the first difference, has a smaller character. Undefined when a
+ * bound character is outside the Basic Multilingual Plane's lower part (>= U+D800), where UTF-16
+ * regex engines and code point order disagree.
+ */
+export function keywordRangeRegex(
+  op: 'lt' | 'lte' | 'gt' | 'gte',
+  bound: string,
+): string | undefined {
+  const cps = Array.from(bound).map((c) => c.codePointAt(0) ?? 0);
+  if (cps.some((c) => c >= 0xd800)) return undefined;
+  const alts: string[] = [];
+  let prefix = '';
+  for (let i = 0; i < bound.length; i++) {
+    const cp = cps[i];
+    if (op === 'lt' || op === 'lte') {
+      // the prefix alone (a proper prefix of the bound), or the prefix and a smaller character
+      const below = cp > 0 ? classChar(cp - 1) : undefined;
+      if (cp > 0 && below === undefined) return undefined;
+      alts.push(cp > 0 ? `${prefix}([\\x00-${below}].*)?$` : `${prefix}$`);
+    } else {
+      const at = classChar(cp);
+      if (at === undefined) return undefined;
+      alts.push(`${prefix}[^\\x00-${at}].*$`);
+    }
+    prefix += escapeRegexLiteral(bound[i]);
+  }
+  if (op === 'lte') alts.push(`${prefix}$`);
+  if (op === 'gt') alts.push(`${prefix}.+$`);
+  if (op === 'gte') alts.push(`${prefix}.*$`);
+  if (alts.length === 0) return undefined; // `< ""`: nothing
+  return `^(${alts.join('|')})`;
+}

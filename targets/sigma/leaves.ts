@@ -21,7 +21,13 @@ import type { EqPattern, LExists, LField, LIn, LMatch, LOr, LRange, Pattern } fr
 import { hasCasedLetters, isCidr, isNumeric } from '../core/lower/classify.js';
 import { parseCidr, parseIp } from '../../src/eval/ip.js';
 import type { TargetContext } from '../core/target.js';
-import { encodeSigmaPattern, escapeRegexLiteral, WILDCARD, type PatternPart } from './escape.js';
+import {
+  encodeSigmaPattern,
+  escapeRegexLiteral,
+  keywordRangeRegex,
+  WILDCARD,
+  type PatternPart,
+} from './escape.js';
 import { canSingleQuote, type YamlScalar } from './yaml.js';
 import { textRegex } from './text.js';
 import type { Analyzer } from '../../src/schema/types.js';
@@ -522,7 +528,7 @@ export function leafOfExists(n: LExists, ctx: TargetContext, negated = false): L
   };
 }
 
-export function leafOfRange(n: LRange, ctx: TargetContext): LeafResult {
+export function leafOfRange(n: LRange, ctx: TargetContext, negated = false): LeafResult {
   const info = fieldInfo(n.field, ctx, n.span);
   if (!info.writable) return { kind: 'drop' };
   const num = numberValue(n.value);
@@ -539,6 +545,23 @@ export function leafOfRange(n: LRange, ctx: TargetContext): LeafResult {
       kind: 'terms',
       terms: [{ field: info.name, mods: [n.op], values: [bound], span: n.span }],
     };
+  }
+  if ((info.kind === 'keyword' || info.kind === 'unknown') && !info.lowercase) {
+    // Elasticsearch compares keywords by their bytes: a regex can say that exactly.
+    if (n.value === '' && n.op === 'lt') return { kind: 'const', value: false }; // nothing is below ""
+    const re = keywordRangeRegex(n.op, n.value);
+    if (re !== undefined && canSingleQuote(re)) {
+      declareIgnoreAbove(n.field, info, ctx, n.span, negated);
+      ctx.diags.info(
+        'SIGMA-RANGE-REGEX',
+        `${n.field.source} ${n.op} ${n.value} compares keywords as strings (byte order); written as a regex that accepts exactly those strings`,
+        n.span,
+      );
+      return {
+        kind: 'terms',
+        terms: [{ field: info.name, mods: ['re', 's'], values: [re], span: n.span }],
+      };
+    }
   }
   const why =
     info.kind === 'date'
