@@ -224,11 +224,18 @@ describe('every case: the Sigma translation means what the case says', () => {
       const t = toSigma(c.rule!);
       if (t.verdict === 'unsupported' || t.verdict === 'different') return;
       const sigma = sigmaPredicate(t.text);
+      // Losses that only show on values over ignore_above or on non-ASCII text: exact elsewhere.
+      const lossy = t.diagnostics.filter((d) => d.effect && d.effect !== 'exact');
+      const bounded = lossy.every(
+        (d) => d.code === 'SIGMA-IGNORE-ABOVE' || d.code === 'SIGMA-TEXT-FIELD',
+      );
       c.spec!.events.forEach((e, i) => {
         if (e.match === undefined) return;
         const got = sigma(e.doc);
         const msg = `${c.file} event ${i}: ${JSON.stringify(e.doc)} (verdict ${t.verdict})\n${t.text}`;
-        if (t.verdict === 'exact') expect(got, msg).toBe(e.match);
+        const json = JSON.stringify(e.doc);
+        const plain = !/"[^"]{1025,}"/.test(json) && /^[\x00-\x7f]*$/.test(json);
+        if (t.verdict === 'exact' || (bounded && plain)) expect(got, msg).toBe(e.match);
         else if (t.verdict === 'wider' && e.match) expect(got, msg).toBe(true);
         else if (t.verdict === 'narrower' && !e.match) expect(got, msg).toBe(false);
       });
