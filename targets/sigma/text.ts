@@ -187,7 +187,7 @@ export function textRegex(
         flags: ['s'],
         wider:
           m.wider &&
-          `${m.wider}; here any token matches, and ${m.anyToken} also accepts control characters`,
+          `${m.wider}; here any token matches, and ${m.anyToken} also accepts control characters, so it is wider on ASCII text too`,
       };
     all.push(...b.bodies);
     wildcard ||= b.wildcard;
