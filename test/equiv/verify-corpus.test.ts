@@ -48,6 +48,15 @@ describe('verify: whole corpus against every target', async () => {
     // Most of the corpus is comparable (an interpreter ran) for every target.
     for (const [target, c] of Object.entries(t.perTarget))
       expect(c.skipped, target).toBeLessThan(reports.length / 10);
+    // new_terms / threshold rules: alerts compared at rule level for SPL and Sentinel.
+    const ruleLevel = (target: string) =>
+      reports.filter((r) =>
+        r.targets.some(
+          (x) => x.target === target && /the alerts on \d+ streams/.test(x.note ?? ''),
+        ),
+      ).length;
+    for (const target of ['spl', 'sentinel'])
+      expect(ruleLevel(target), target).toBeGreaterThan(150);
     const undeclared = reports.flatMap((r) =>
       r.targets
         .filter((x) => x.status === 'undeclared')
@@ -64,6 +73,7 @@ describe('verify: whole corpus against every target', async () => {
               `  ${k}: ${c.exact} exact, ${c.declared} declared, ${c.undeclared} undeclared, ${c.skipped} skipped`,
           )
           .join('\n') +
+        `\nrule level (alerts on edge streams): spl ${ruleLevel('spl')} rules, sentinel ${ruleLevel('sentinel')} rules` +
         `\nundeclared (first 20 of ${undeclared.length}):\n  ${undeclared.slice(0, 20).join('\n  ')}`,
     );
   });
