@@ -22,7 +22,9 @@ interface Access {
   ktype: string;
   cat: TypeCat;
   /** Any-element semantics: `base` is the array expression, `rest` the path inside each element. */
-  array?: { base: string; rest: string[] };
+  array?: { base: string; rest: string[]; leafArray?: boolean };
+  /** The top-level key has no column in the table: the value is never there. */
+  noColumn?: string;
   /** Keyword with a lowercase normalizer in Elastic: every comparison ignores case. */
   ci?: boolean;
   /** ECS name of the field (for its analyzer). */
@@ -36,6 +38,8 @@ export interface EmitContext {
   applies: string[];
   /** Flag columns to drop after the filter. */
   flags: string[];
+  /** Under an odd number of `not`s (a narrowing leaf makes the whole query wider there). */
+  neg?: boolean;
   /** Counter for fresh names. */
   seq: { n: number };
   /** May a field (target name) hold an array? Unknown-shape fields may (src/equiv/shape.ts). */
@@ -116,13 +120,11 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
   const segs = name.split('.');
   const top = segs[0];
   let baseExpr: string;
+  let noColumn: string | undefined;
   if (cols[top] === 'dynamic') baseExpr = kident(top);
   else if (Object.keys(ctx.table.fields).length > 0 && !(top in cols)) {
     baseExpr = `column_ifexists(${kstr(top)}, dynamic(null))`;
-    ctx.diags.info(
-      'KUSTO-COLUMN-IFEXISTS',
-      `table ${ctx.table.table} declares no column '${top}': ${name} is read with column_ifexists() and is missing when the column does not exist`,
-    );
+    noColumn = top;
   } else return undefined;
   // any-element semantics: the field itself or an ancestor is an array (schema or profile hint)
   let array: Access['array'];
@@ -135,10 +137,19 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
   }
   // a field neither the table schema, ECS nor the profile describes has an unknown shape: it may
   // hold an array (the contract `verify` generates events under), so it gets any-element semantics
-  const declared = segs.some((_, i) => ctx.table.fields[segs.slice(0, i + 1).join('.')]);
-  if (!array && !declared && ctx.shape?.(name))
-    array = { base: path(baseExpr, segs.slice(1)), rest: [] };
-  return { expr: path(baseExpr, segs.slice(1)), ktype: 'dynamic', cat, array, ci, field: f.source };
+  // (inside the elements of an array of objects too)
+  const unknownShape = !ctx.table.fields[name] && Boolean(ctx.shape?.(name));
+  if (!array && unknownShape) array = { base: path(baseExpr, segs.slice(1)), rest: [] };
+  else if (array && array.rest.length && unknownShape) array.leafArray = true;
+  return {
+    expr: path(baseExpr, segs.slice(1)),
+    ktype: 'dynamic',
+    cat,
+    array,
+    ci,
+    field: f.source,
+    noColumn,
+  };
 }
 
 const str = (a: Access) => (a.ktype === 'string' ? a.expr : `tostring(${a.expr})`);
@@ -274,7 +285,9 @@ function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
         );
         return 'false';
       }
-      return `strcmp(${str(a)}, ${kstr(n.value)}) ${op} 0`;
+      // tostring() of a missing value is "", which would compare; "" itself is a value in JSON
+      const has = a.ktype === 'dynamic' ? `isnotnull(${a.expr})` : `isnotempty(${a.expr})`;
+      return `(${has} and strcmp(${str(a)}, ${kstr(n.value)}) ${op} 0)`;
     }
     case 'match': {
       const p: Pattern = n.pattern;
@@ -317,17 +330,38 @@ function fieldOf(n: LNode): LField | null | undefined {
   return undefined;
 }
 
+/** A clause on a field whose top-level key is no column of the table never sees a value. */
+function noColumnDiag(top: string, field: string, span: LNode['span'], ctx: EmitContext): void {
+  ctx.diags.lossy(
+    ctx.neg ? 'wider' : 'narrower',
+    span,
+    'KUSTO-NO-COLUMN-KEY',
+    `table ${ctx.table.table} has no column '${top}': ${field} is read with column_ifexists() and never has a value, so the clause never holds${ctx.neg ? ' (under not: the query matches more)' : ''}`,
+    `declare a '${top}' column in the table schema (rules/schemas/sentinel) if your data has it`,
+  );
+}
+
 /** A flag column computed by `mv-apply` over an array: true when any element satisfies `test`. */
 function flag(a: Access, tests: (elem: Access) => string, ctx: EmitContext): string {
   const arr = a.array!;
   const n = ++ctx.seq.n;
   const v = `__e${n}`;
   const m = `__m${n}`;
-  const elem: Access = { ...a, expr: path(v, arr.rest), ktype: 'dynamic', array: undefined };
   const base = arr.base;
-  ctx.applies.push(
-    `mv-apply ${v} = iff(gettype(${base}) == "array", ${base}, pack_array(${base})) on (summarize ${m} = countif(${tests(elem)}) > 0)`,
-  );
+  if (arr.leafArray) {
+    // an array inside each element: its values are the element's values (Elastic flattens them)
+    const leaf = path(v, arr.rest);
+    const l = `__l${n}`;
+    const elem: Access = { ...a, expr: l, ktype: 'dynamic', array: undefined };
+    ctx.applies.push(
+      `mv-apply ${v} = iff(gettype(${base}) == "array", ${base}, pack_array(${base})) on (mv-expand ${l} = iff(gettype(${leaf}) == "array", ${leaf}, pack_array(${leaf})) | summarize ${m} = countif(${tests(elem)}) > 0)`,
+    );
+  } else {
+    const elem: Access = { ...a, expr: path(v, arr.rest), ktype: 'dynamic', array: undefined };
+    ctx.applies.push(
+      `mv-apply ${v} = iff(gettype(${base}) == "array", ${base}, pack_array(${base})) on (summarize ${m} = countif(${tests(elem)}) > 0)`,
+    );
+  }
   ctx.flags.push(m);
   return m;
 }
@@ -401,7 +435,7 @@ export function emitNode(n: LNode, ctx: EmitContext): string {
     case 'not': {
       // Kusto's logic is three-valued: not(null) is null and `where` drops the row, where
       // Elastic's `not` keeps documents without the value. A null child counts as false.
-      const c = emitNode(n.child, ctx);
+      const c = emitNode(n.child, { ...ctx, neg: !ctx.neg });
       return mayBeNull(n.child, ctx) ? `not(coalesce(${c}, false))` : `not(${c})`;
     }
     case 'and':
@@ -412,8 +446,10 @@ export function emitNode(n: LNode, ctx: EmitContext): string {
         const f0 = fields[0];
         if (f0 && fields.every((f) => f && f.name === f0.name && f.source === f0.source)) {
           const a = resolveAccess(f0, ctx);
-          if (a?.array)
+          if (a?.array) {
+            if (a.noColumn) noColumnDiag(a.noColumn, f0.source, n.span, ctx);
             return flag(a, (e) => n.children.map((c) => leafTest(e, c, ctx)).join(' or '), ctx);
+          }
         }
       }
       const parts = n.children.map((c) => {
@@ -472,6 +508,7 @@ export function emitNode(n: LNode, ctx: EmitContext): string {
         );
         return 'false';
       }
+      if (a.noColumn) noColumnDiag(a.noColumn, f.source, n.span, ctx);
       if (a.array) return flag(a, (e) => leafTest(e, n, ctx), ctx);
       return leafTest(a, n, ctx);
     }

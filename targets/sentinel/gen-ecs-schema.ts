@@ -52,6 +52,8 @@ const INTEGRATIONS = [
   'falco',
   'journald',
   'checkpoint',
+  // Packetbeat's ICMP field set (network_traffic.icmp documents of older agents)
+  'icmp',
 ];
 
 /**

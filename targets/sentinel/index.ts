@@ -71,6 +71,13 @@ function keySteps(
       steps.push(`extend ${alias} = ""`);
       continue;
     }
+    if (a.noColumn)
+      ctx.diags.lossy(
+        'narrower',
+        undefined,
+        'KUSTO-NO-COLUMN-KEY',
+        `table ${ec.table.table} has no column '${a.noColumn}': the key ${f} never has a value, so no event gives a combination`,
+      );
     if (mf.item?.warning || (mf.item?.effect && mf.item.effect !== 'exact'))
       ctx.diags.add({
         code: 'MAP-ITEM',

@@ -59,7 +59,7 @@ const cases: [string, string, string?][] = [
   ['destination.port >= 1024', 'where todouble(destination.port) >= 1024'],
   ['destination.port: 445', 'where todouble(destination.port) == 445'],
   ['not destination.port: 445', 'where not(coalesce(todouble(destination.port) == 445, false))'],
-  ['user.name > "m"', 'where strcmp(tostring(user.name), "m") > 0'],
+  ['user.name > "m"', 'where (isnotnull(user.name) and strcmp(tostring(user.name), "m") > 0)'],
   ['event.created < "now-5m"', 'where todatetime(event.created) < ago(5m)'],
   [
     'event.created >= "2024-01-01T00:00:00Z"',
@@ -77,8 +77,8 @@ const cases: [string, string, string?][] = [
   ],
   [
     // fields of unknown shape (neither ECS nor the table schema describes them) may hold arrays
-    'a.b: x and not (c.d: y or e.f: z)',
-    '| mv-apply __e1 = iff(gettype(column_ifexists("a", dynamic(null)).b) == "array", column_ifexists("a", dynamic(null)).b, pack_array(column_ifexists("a", dynamic(null)).b)) on (summarize __m1 = countif(tostring(__e1) == "x") > 0)\n| mv-apply __e2 = iff(gettype(column_ifexists("c", dynamic(null)).d) == "array", column_ifexists("c", dynamic(null)).d, pack_array(column_ifexists("c", dynamic(null)).d)) on (summarize __m2 = countif(tostring(__e2) == "y") > 0)\n| mv-apply __e3 = iff(gettype(column_ifexists("e", dynamic(null)).f) == "array", column_ifexists("e", dynamic(null)).f, pack_array(column_ifexists("e", dynamic(null)).f)) on (summarize __m3 = countif(tostring(__e3) == "z") > 0)\n| where __m1 and not(__m2 or __m3)\n| project-away __m1, __m2, __m3',
+    'aws.a.b: x and not (aws.c.d: y or aws.e.f: z)',
+    '| mv-apply __e1 = iff(gettype(aws.a.b) == "array", aws.a.b, pack_array(aws.a.b)) on (summarize __m1 = countif(tostring(__e1) == "x") > 0)\n| mv-apply __e2 = iff(gettype(aws.c.d) == "array", aws.c.d, pack_array(aws.c.d)) on (summarize __m2 = countif(tostring(__e2) == "y") > 0)\n| mv-apply __e3 = iff(gettype(aws.e.f) == "array", aws.e.f, pack_array(aws.e.f)) on (summarize __m3 = countif(tostring(__e3) == "z") > 0)\n| where __m1 and not(__m2 or __m3)\n| project-away __m1, __m2, __m3',
   ],
   [
     '(process.name: a or process.name: b) and (user.name: c or host.name: d)',
@@ -163,6 +163,35 @@ describe('sentinel golden', () => {
     expect(wc({ message: 'x Help me' })).toBe(true);
     expect(wc({ message: 'x.help' })).toBe(false); // token x.help
     expect(wc({ message: "dog's help" })).toBe(true);
+  });
+
+  it('a top-level key that is no column: never a value, declared by polarity', () => {
+    const t = toKusto(ruleOf('nosuch.b: x'));
+    expect(t.text).toContain('column_ifexists("nosuch", dynamic(null)).b');
+    expect(t.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
+      'KUSTO-NO-COLUMN-KEY',
+      'narrower',
+    ]);
+    expect(t.verdict).toBe('narrower');
+    const n = toKusto(ruleOf('not nosuch.b: x'));
+    expect(n.verdict).toBe('wider');
+  });
+
+  it('an array inside the elements of an array of objects is flattened (mv-expand per element)', () => {
+    const rule = ruleOf('kubernetes.audit.requestObject.spec.containers.image: ubuntu*');
+    const t = toKusto(rule);
+    expect(t.text).toContain(
+      'on (mv-expand __l1 = iff(gettype(__e1.image) == "array", __e1.image, pack_array(__e1.image)) | summarize __m1 = countif(tostring(__l1) startswith_cs "ubuntu") > 0)',
+    );
+    const sel = kustoSelects(t.text);
+    const doc = (image: unknown) => ({
+      kubernetes: {
+        audit: { requestObject: { spec: { containers: [{ image: 'x' }, { image }] } } },
+      },
+    });
+    expect(sel(doc(['zzz', 'ubuntu:22']))).toBe(true);
+    expect(sel(doc('ubuntu:22'))).toBe(true);
+    expect(sel(doc(['zzz']))).toBe(false);
   });
 
   it('free text is declared (different): every field, term search', () => {
