@@ -426,6 +426,17 @@ function responsibleClause(ctx: RunCtx, doc: EcsEvent): string {
   return format(cur);
 }
 
+/** JSON with object keys sorted (the identity of a document whatever its key order). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
+}
+
 function leafPaths(doc: unknown, prefix = ''): string[] {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return prefix ? [prefix] : [];
   return Object.entries(doc as Record<string, unknown>).flatMap(([k, v]) =>
@@ -526,11 +537,21 @@ function verifyTarget(
   }
   for (const i of order)
     if (picked.length < (ctx.opts.maxReported ?? 3) && !picked.includes(i)) picked.push(i);
-  const disagreements = picked.map((i): Disagreement => {
+  // Minimised events that coincide (different generated events, same smallest form) are
+  // reported once; a few more candidates are tried to fill the report.
+  const max = ctx.opts.maxReported ?? 3;
+  const candidates = [...picked, ...order.filter((i) => !picked.includes(i))].slice(0, max * 3);
+  const shown = new Set<string>();
+  const disagreements: Disagreement[] = [];
+  for (const i of candidates) {
+    if (disagreements.length >= max) break;
     const kind = nat[i] ? 'narrower' : 'wider';
     const event = minimiseEvent(ctx, tr, docs[i], nat[i]);
+    const key = `${kind} ${canonical(event)}`;
+    if (shown.has(key)) continue;
+    shown.add(key);
     const by = declaring(tr.diagnostics, kind, tr.verdict);
-    return {
+    disagreements.push({
       event,
       origin: events[i].origin,
       native: nat[i],
@@ -541,8 +562,8 @@ function verifyTarget(
         : responsibleClause(ctx, event),
       declared: by.length > 0,
       declaredBy: by,
-    };
-  });
+    });
+  }
   // Rule level (new_terms / threshold): alerts on streams around the history and window edges.
   let rule: ReturnType<typeof ruleLevel>;
   let ruleError = '';
