@@ -10,9 +10,24 @@
  * sound pre-filter and to decide which parts need the exact `where`.
  */
 import type { AtomFidelity, Dialect, LField, LNode, Pattern } from '../core/index.js';
-import { ATOM, boolHandlers, emit, hasCasedLetters, patternChunks } from '../core/index.js';
+import {
+  ATOM,
+  boolHandlers,
+  emit,
+  hasCasedLetters,
+  joinBool,
+  patternChunks,
+  type Emitted,
+} from '../core/index.js';
 import type { CaseMode } from '../core/target.js';
-import { evalField, pcreAlternatives, pcreWhole, searchField, splString } from './syntax.js';
+import {
+  evalField,
+  pcreAlternatives,
+  pcreLiteral,
+  pcreWhole,
+  searchField,
+  splString,
+} from './syntax.js';
 import { textRegex, textSearchPatterns } from './text.js';
 
 /** The field is analysed text in Elastic (phrase / token matching, case-insensitive). */
@@ -33,6 +48,8 @@ function textWhere(f: LField, p: Pattern): string {
 
 export interface SplEmitContext {
   caseMode: CaseMode;
+  /** `where` only: placeholder atoms standing for several OR-ed matches on one field. */
+  merged?: Map<LNode, string>;
 }
 
 /** The field is produced by the pipeline (pair, lookup, expression) under its ECS name. */
@@ -194,6 +211,57 @@ function searchmatch(n: LNode): string {
   return `searchmatch(${splString(text)})`;
 }
 
+/** Key of a `where` atom whose matches can join one alternation regex (same field and case). */
+function mergeKey(n: LNode): string | undefined {
+  const f = n.kind === 'match' ? n.field : n.kind === 'in' ? n.field : null;
+  if (!f || f.wildcard || isText(f) || isFlag(f)) return undefined;
+  if (n.kind === 'match' && (n.pattern.kind === 'cidr' || n.pattern.kind === 'any'))
+    return undefined;
+  return `${pipelineName(f)}\u0000${f.caseInsensitive ? 'i' : ''}`;
+}
+
+/** Unanchored PCRE alternatives of a mergeable atom. */
+function regexBodies(n: LNode): string[] {
+  if (n.kind === 'in') return n.values.map((v) => pcreLiteral(v.text));
+  if (n.kind !== 'match') return [];
+  const chunks = patternChunks(n.pattern);
+  return chunks ? [chunks.map(pcreLiteral).join('[\\s\\S]*')] : [];
+}
+
+/**
+ * `where` OR: matches on one field join one `mvfind` alternation (any value matching any
+ * alternative is the same as any of the per-pattern tests).
+ */
+function whereOr(
+  n: Extract<LNode, { kind: 'or' }>,
+  d: Dialect<SplEmitContext>,
+  c: SplEmitContext,
+): Emitted {
+  const groups = new Map<string, LNode[]>();
+  for (const k of n.children) {
+    const key = mergeKey(k);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), k]);
+  }
+  const children: LNode[] = [];
+  const done = new Set<string>();
+  for (const k of n.children) {
+    const key = mergeKey(k);
+    const members = key === undefined ? undefined : groups.get(key)!;
+    if (!members || members.length < 2) {
+      children.push(k);
+      continue;
+    }
+    if (done.has(key!)) continue;
+    done.add(key!);
+    const f = (members[0] as { field: LField }).field;
+    const placeholder: LNode = { kind: 'match', field: f, pattern: { kind: 'any' }, span: n.span };
+    const bodies = [...new Set(members.flatMap(regexBodies))];
+    (c.merged ??= new Map()).set(placeholder, mvMatch(f, ci(f, `^(?:${bodies.join('|')})\\z`)));
+    children.push(placeholder);
+  }
+  return children.length === 1 ? emit(children[0], d, c) : joinBool('or', children, d, c);
+}
+
 export const whereDialect: Dialect<SplEmitContext> = {
   name: 'spl-where',
   bool: {
@@ -211,6 +279,12 @@ export const whereDialect: Dialect<SplEmitContext> = {
   field: (f) => evalField(pipelineName(f)),
   nodes: {
     ...boolHandlers<SplEmitContext>(),
+    or: whereOr,
+    match: (n, d, c) => {
+      const merged = c.merged?.get(n);
+      if (merged !== undefined) return { text: merged, prec: ATOM };
+      return boolHandlers<SplEmitContext>().match(n, d, c);
+    },
     in: (n) => {
       if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
       if (isText(n.field)) {
@@ -251,31 +325,31 @@ export const whereDialect: Dialect<SplEmitContext> = {
           ? `${f.name}=${p.text}`
           : isText(f)
             ? textWhere(f, p)
-            : mvMatch(f, pcreWhole([p.text])),
+            : mvMatch(f, ci(f, pcreWhole([p.text]))),
     prefix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, pcreWhole([p.text, ''])),
+          : mvMatch(f, ci(f, pcreWhole([p.text, '']))),
     suffix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, pcreWhole(['', p.text])),
+          : mvMatch(f, ci(f, pcreWhole(['', p.text]))),
     contains: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, pcreWhole(['', p.text, ''])),
+          : mvMatch(f, ci(f, pcreWhole(['', p.text, '']))),
     wildcard: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, pcreWhole(p.chunks)),
+          : mvMatch(f, ci(f, pcreWhole(p.chunks))),
     cidr: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)

@@ -431,7 +431,8 @@ function ruleField(ctx: TargetContext, name: string, what: string): LField | und
     );
     return undefined;
   }
-  if (f.item?.warning)
+  // (once: the query's own clauses on the field may have reported it already)
+  if (f.item?.warning && !ctx.diags.items.some((d) => d.message === f.item!.warning))
     ctx.diags.add({
       code: 'MAP-ITEM',
       message: f.item.warning,

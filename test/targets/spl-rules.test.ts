@@ -185,6 +185,31 @@ describe('SPL text and multi-fields follow the evaluator schema', () => {
       [true, false, false],
     ],
     [
+      // in the where clause too (the OR with a case-sensitive clause forces one)
+      'process.name.caseless: PING.exe or process.title: "A*B"',
+      [
+        { process: { name: 'ping.EXE' } },
+        { process: { name: 'ping.exe.bak' } },
+        { process: { title: 'a*b' } },
+        { process: { title: 'A*B' } },
+      ],
+      [true, false, false, true],
+    ],
+    [
+      // matches on one field under OR share one alternation regex
+      'process.name: (cmd.exe or pwsh* or *.PS1 or "a*b")',
+      [
+        { process: { name: 'cmd.exe' } },
+        { process: { name: 'CMD.EXE' } },
+        { process: { name: 'pwsh7' } },
+        { process: { name: 'x.PS1' } },
+        { process: { name: 'x.ps1' } },
+        { process: { name: 'axb' } },
+        { process: { name: 'a*b' } },
+      ],
+      [true, false, true, true, false, false, true],
+    ],
+    [
       'process.command_line.text: "foo bar"',
       [{ process: { command_line: 'a FOO-bar' } }, { process: { command_line: 'foobar' } }],
       [true, false],
