@@ -118,6 +118,10 @@ export function mapField(
   const hint = fieldHint(profile, ecsName);
   let item: FieldMapItem | undefined = section.fields[ecsName];
   if (!item && target === 'spl') item = rawRecordItem(section, ecsName);
+  // Sigma names a raw key path with dots (any object on the way may be an array)
+  const raw = section.options.raw_prefix;
+  if (!item && target === 'sigma' && typeof raw === 'string' && ecsName.startsWith(raw))
+    item = { id: `raw_prefix ${raw}`, field: ecsName.slice(raw.length) };
   if (!item && section.options.unmapped === 'none')
     item = {
       id: 'unmapped',

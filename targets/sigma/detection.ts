@@ -207,24 +207,24 @@ export interface SigmaDetection {
  * decided by the source selection) is written with an explicit selection and a diagnostic.
  */
 export function buildDetection(root: LNode, ctx: TargetContext): SigmaDetection {
-  let expr = build(root, ctx, false);
+  const expr = build(root, ctx, false);
   if (expr.kind === 'const') {
     ctx.diags.info(
       'SIGMA-CONSTANT-QUERY',
       expr.value
-        ? 'the query matches every event of the log source; written as a keyword search for any value'
-        : 'the query can never match; written as a selection that contradicts itself',
+        ? 'the query matches every event of the log source; written as a condition that always holds (keywords or not keywords)'
+        : 'the query can never match; written as a condition that never holds (keywords and not keywords)',
     );
-    const any: Body = { kind: 'keywords', values: ['*'] };
-    expr = expr.value
-      ? { kind: 'sel', body: any }
-      : {
-          kind: 'and',
-          children: [
-            { kind: 'sel', body: any },
-            { kind: 'not', child: { kind: 'sel', body: any } },
-          ],
-        };
+    // Sigma has no constant: a search and its negation (a keyword search for any value alone
+    // would miss an event without values)
+    const condition = expr.value ? 'keywords or not keywords' : 'keywords and not keywords';
+    return {
+      detection: ymap([
+        ['keywords', yseq(['*'])],
+        ['condition', condition],
+      ]),
+      condition,
+    };
   }
   // Name selections: count first so a lone selection keeps the plain name.
   const counts = { selection: 0, filter: 0, keywords: 0 };

@@ -786,9 +786,12 @@ const GOLDENS: Golden[] = [
   {
     name: 'match everything',
     kql: '*:*',
-    detection: d('    keywords:', "        - '*'", '    condition: keywords'),
+    detection: d('    keywords:', "        - '*'", '    condition: keywords or not keywords'),
     codes: ['SIGMA-CONSTANT-QUERY'],
-    events: [[{ a: 'x' }, true]],
+    events: [
+      [{ a: 'x' }, true],
+      [{}, true],
+    ],
   },
   {
     name: 'field name with a space is kept intact',
@@ -878,6 +881,33 @@ describe('Sigma golden translations', () => {
     const doc = { event: { action: 'x' }, user: { name: long } };
     expect(nativePredicate(rule)(doc)).toBe(true);
     expect(sigmaPredicate(t.text)(doc)).toBe(true);
+  });
+
+  it('o365 profile: raw keys by raw_prefix, other ECS fields dropped soundly, user agent unpaired', () => {
+    const rule = ruleFromKql(
+      'o365.audit.ParticipantInfo.HasForeignTenantUsers: true and event.code: x and not user_agent.original: *node*',
+    );
+    const t = toSigma(rule, { mapping: 'o365' });
+    expect(detectionText(t.text)).toBe(
+      d(
+        '    selection:',
+        "        ParticipantInfo.HasForeignTenantUsers|cased: 'true'",
+        '    filter:',
+        '        ExtendedProperties.Value|contains|cased: node',
+        '    condition: selection and not filter',
+      ),
+    );
+    const codes = t.diagnostics.map((x) => `${x.code} ${x.effect}`);
+    expect(codes).toContain('MAP-DROPPED wider');
+    expect(codes).toContain('MAP-ITEM narrower');
+    expect(t.verdict).toBe('different');
+    const sigma = sigmaPredicate(t.text);
+    expect(
+      sigma({
+        ParticipantInfo: { HasForeignTenantUsers: 'true' },
+        ExtendedProperties: [{ Name: 'UserAgent', Value: 'Mozilla' }],
+      }),
+    ).toBe(true);
   });
 
   it('--case loose drops cased and declares the widening', () => {
