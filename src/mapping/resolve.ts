@@ -4,6 +4,7 @@
  */
 import type { TargetName } from '../../targets/types.js';
 import { defaultSchema, matchKindOf } from '../schema/index.js';
+import { isIntegerType } from '../schema/types.js';
 import type { Analyzer } from '../schema/types.js';
 import type {
   FieldHint,
@@ -37,6 +38,8 @@ export interface MappedField {
   caseInsensitive?: boolean;
   /** Text fields: Elasticsearch's analyzer (default `standard`). */
   analyzer?: Analyzer;
+  /** Integer-typed number field (decimals truncated). */
+  integer?: boolean;
 }
 
 /** Well-known ECS `ip` fields, used when the profile has no type hint. */
@@ -68,6 +71,7 @@ export function schemaHint(ecsName: string): FieldHint {
     if (r.normalizer === 'lowercase') h.caseInsensitive = true;
     if (r.valuePath && r.valuePath !== ecsName) h.valuePath = r.valuePath;
     if (t === 'text' && r.analyzer !== undefined) h.analyzer = r.analyzer;
+    if (t === 'number') h.integer = isIntegerType(r.type);
   } else if (ECS_IP.test(ecsName)) h.type = 'ip';
   schemaCache.set(ecsName, h);
   return h;
@@ -136,6 +140,7 @@ export function mapField(
       multivalue: hint.multivalue,
       caseInsensitive: hint.caseInsensitive,
       analyzer: hint.analyzer,
+      integer: hint.integer,
     };
   return {
     source: ecsName,
@@ -146,6 +151,7 @@ export function mapField(
     multivalue: item.multivalue ?? hint.multivalue,
     caseInsensitive: hint.caseInsensitive,
     analyzer: hint.analyzer,
+    integer: hint.integer,
   };
 }
 

@@ -22,6 +22,8 @@ export interface FieldHint {
   valuePath?: string;
   /** Text fields: how Elasticsearch analyses them (default `standard`). */
   analyzer?: Analyzer;
+  /** Number fields of an integer type (long, integer, ...): Elasticsearch truncates decimals. */
+  integer?: boolean;
 }
 
 /** A Name/Value pair array: the value of the entry whose name is `name`. */

@@ -110,6 +110,7 @@ export const searchDialect: Dialect<SplEmitContext> = {
   nodes: {
     ...boolHandlers<SplEmitContext>(),
     in: (n) => {
+      if (numericValues(n)) return { text: numericSearch(n), prec: ATOM };
       if (isText(n.field)) {
         const alts = n.values.map((v) => textSearch(n.field, v));
         return { text: alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`, prec: ATOM };
@@ -130,7 +131,12 @@ export const searchDialect: Dialect<SplEmitContext> = {
     nested: (n, d, c) => emit(n.query, d, c),
   },
   match: {
-    eq: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
+    eq: (f, p, n) =>
+      numericValues(n)
+        ? numericSearch(n)
+        : f && isText(f)
+          ? textSearch(f, p)
+          : searchAtom(f, searchValue(p)),
     prefix: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
     suffix: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
     contains: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
@@ -164,6 +170,8 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (f === null || f.wildcard) return 'superset';
     if (f.item?.lookup || f.item?.expression) return 'none';
     if (n.kind === 'range') return n.numeric && !f.item?.pair ? 'exact' : 'none';
+    // the numeric comparisons are exact on one value; `where` handles multivalue fields
+    if (numericValues(n)) return 'superset';
     if (f.item?.pair) return 'superset';
     if (n.kind === 'exists') return 'exact';
     if (isText(f)) {
@@ -196,6 +204,75 @@ function isFlag(f: LField): boolean {
   return f.name.startsWith(FLAG_PREFIX) && f.source === f.name && !f.item;
 }
 
+/**
+ * The numbers a number-field atom compares with (`destination.port: (22 or 443)`), or undefined
+ * when it is not one. Elasticsearch compares the field's numbers, so `"022"` or `22.0` in the
+ * event equal 22 and, on integer fields, decimals are truncated (`22.7` is 22).
+ */
+export function numericValues(n: LNode): number[] | undefined {
+  const f = n.kind === 'match' ? n.field : n.kind === 'in' ? n.field : null;
+  if (!f || f.wildcard || f.type !== 'number' || f.item?.pair) return undefined;
+  const texts =
+    n.kind === 'match'
+      ? n.pattern.kind === 'eq'
+        ? [n.pattern.text]
+        : undefined
+      : n.kind === 'in'
+        ? n.values.map((v) => v.text)
+        : undefined;
+  if (!texts) return undefined;
+  const out: number[] = [];
+  for (const t of texts) {
+    const q = Number(t.trim());
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t.trim()) || !Number.isFinite(q)) return undefined;
+    if (/e/i.test(String(q))) return undefined; // outside the plain-decimal range
+    out.push(q);
+  }
+  return out;
+}
+
+interface NumInterval {
+  lo: number;
+  loOp: '>=' | '>';
+  hi: number;
+  hiOp: '<=' | '<';
+}
+
+/** Event numbers equal to `q` on the field: [q, q] (floats) or the truncation interval (integers). */
+function numInterval(q: number, integer: boolean): NumInterval | undefined {
+  if (!integer) return { lo: q, loOp: '>=', hi: q, hiOp: '<=' };
+  if (!Number.isInteger(q)) return undefined; // an integer field never equals a fraction
+  if (q > 0) return { lo: q, loOp: '>=', hi: q + 1, hiOp: '<' };
+  if (q < 0) return { lo: q - 1, loOp: '>', hi: q, hiOp: '<=' };
+  return { lo: -1, loOp: '>', hi: 1, hiOp: '<' };
+}
+
+function numIntervals(n: LNode): NumInterval[] {
+  const f = (n as { field: LField }).field;
+  return numericValues(n)!
+    .map((q) => numInterval(q, f.integer === true))
+    .filter((x): x is NumInterval => x !== undefined);
+}
+
+/** `search`: numeric comparisons (search compares numbers as numbers; `=` compares text). */
+function numericSearch(n: LNode): string {
+  const f = (n as { field: LField }).field;
+  const name = searchField(f.name);
+  const parts = numIntervals(n).map((i) => `(${name}${i.loOp}${i.lo} AND ${name}${i.hiOp}${i.hi})`);
+  if (parts.length === 0) return 'NOT *';
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+}
+
+/** `where`: any value whose number is in one of the intervals. */
+function numericWhere(n: LNode): string {
+  const f = (n as { field: LField }).field;
+  const v = `tonumber(${evalField(pipelineName(f))})`;
+  const parts = numIntervals(n).map((i) => `${v}${i.loOp}${i.lo} AND ${v}${i.hiOp}${i.hi}`);
+  if (parts.length === 0) return 'false()';
+  const cond = parts.length === 1 ? parts[0] : parts.map((x) => `(${x})`).join(' OR ');
+  return `isnotnull(mvfilter(${cond}))`;
+}
+
 /** Case-insensitive pattern for keyword fields with a lowercase normalizer. */
 function ci(f: LField, regex: string): string {
   return f.caseInsensitive ? `(?i)${regex}` : regex;
@@ -214,7 +291,7 @@ function searchmatch(n: LNode): string {
 /** Key of a `where` atom whose matches can join one alternation regex (same field and case). */
 function mergeKey(n: LNode): string | undefined {
   const f = n.kind === 'match' ? n.field : n.kind === 'in' ? n.field : null;
-  if (!f || f.wildcard || isText(f) || isFlag(f)) return undefined;
+  if (!f || f.wildcard || isText(f) || isFlag(f) || numericValues(n)) return undefined;
   if (n.kind === 'match' && (n.pattern.kind === 'cidr' || n.pattern.kind === 'any'))
     return undefined;
   return `${pipelineName(f)}\u0000${f.caseInsensitive ? 'i' : ''}`;
@@ -287,6 +364,7 @@ export const whereDialect: Dialect<SplEmitContext> = {
     },
     in: (n) => {
       if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
+      if (numericValues(n)) return { text: numericWhere(n), prec: ATOM };
       if (isText(n.field)) {
         // analysed text: each value is its own token / phrase match
         const alts = n.values.map((v) => textWhere(n.field, v));
@@ -321,11 +399,13 @@ export const whereDialect: Dialect<SplEmitContext> = {
     eq: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
-        : isFlag(f)
-          ? `${f.name}=${p.text}`
-          : isText(f)
-            ? textWhere(f, p)
-            : mvMatch(f, ci(f, pcreWhole([p.text]))),
+        : numericValues(n)
+          ? numericWhere(n)
+          : isFlag(f)
+            ? `${f.name}=${p.text}`
+            : isText(f)
+              ? textWhere(f, p)
+              : mvMatch(f, ci(f, pcreWhole([p.text]))),
     prefix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)

@@ -245,3 +245,46 @@ describe('SPL: f:* next to not f:""', () => {
     expect(m.undeclared).toEqual([]);
   });
 });
+
+describe('SPL number fields compare numbers, as Elasticsearch does', () => {
+  const port = (v: unknown) => ({ destination: { port: v } });
+  const cases: [string, Record<string, unknown>[], boolean[]][] = [
+    [
+      // a long field: "022" and 22.0 are 22, 22.7 is truncated to 22, text "22x" is no number
+      'destination.port: 22',
+      [port(22), port('022'), port('22.0'), port('22.7'), port(23), port('22x'), port([80, 22])],
+      [true, true, true, true, false, false, true],
+    ],
+    [
+      'destination.port: (22 or 443)',
+      [port(443), port('0443'), port([80, 8443]), port(22)],
+      [true, true, false, true],
+    ],
+    [
+      'process.pid: -5',
+      [{ process: { pid: -5 } }, { process: { pid: '-5.9' } }, { process: { pid: -6 } }],
+      [true, true, false],
+    ],
+    [
+      // a multivalue field: one value must be the number (the search range alone would be wider)
+      'destination.port: 50',
+      [port([10, 90]), port([10, 50])],
+      [false, true],
+    ],
+    ['not destination.port: 0', [port(0), port('0.5'), port(1), {}], [false, false, true, true]],
+  ];
+  for (const [q, docs, want] of cases) {
+    it(q, () => {
+      const rule = makeRule(q);
+      const t = toSpl(q);
+      expect(t.verdict).toBe('exact');
+      expect(checkSpl(t.text).diagnostics).toEqual([]);
+      const m = meaning(rule, t, docs);
+      expect(m.wider).toEqual([]);
+      expect(m.narrower).toEqual([]);
+      const events = docs.map((d) => splunkEventFromEcs(d));
+      const rows = runSpl(t.text, events, { now: NOW.getTime(), ignoreTime: true }).rows;
+      expect(events.map((e) => rows.some((r) => r._raw?.[0] === e._raw?.[0]))).toEqual(want);
+    });
+  }
+});
