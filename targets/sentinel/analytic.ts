@@ -45,6 +45,8 @@ export interface AnalyticRuleInput {
   queryPeriod: string;
   triggerThreshold: number;
   entityMappings: EntityMapping[];
+  /** Data connectors and the tables they fill. */
+  connectors?: { connectorId: string; dataTypes: string[] }[];
 }
 
 export function analyticRuleYaml(a: AnalyticRuleInput): string {
@@ -68,7 +70,7 @@ export function analyticRuleYaml(a: AnalyticRuleInput): string {
     name: r.name,
     description: r.description || r.name,
     severity: SEVERITY[(r.severity ?? 'medium').toLowerCase()] ?? 'Medium',
-    requiredDataConnectors: [],
+    requiredDataConnectors: a.connectors ?? [],
     queryFrequency: a.queryFrequency,
     queryPeriod: a.queryPeriod,
     triggerOperator: 'gt',

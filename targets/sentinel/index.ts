@@ -308,6 +308,7 @@ function translate(ctx: TargetContext): TargetOutput {
     queryPeriod: sentinelPeriod(Math.max(periodMs, freqMs ?? 0, MIN_PERIOD_MS)),
     triggerThreshold,
     entityMappings: entity,
+    connectors: table.connector ? [{ connectorId: table.connector, dataTypes: [table.table] }] : [],
   });
   return { text: text + '\n', artifacts: [{ path: ANALYTIC_RULE, content: artifact }] };
 }

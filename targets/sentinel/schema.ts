@@ -49,6 +49,8 @@ export interface TableSchema {
   fields: Record<string, FieldShape>;
   /** Which column plays `@timestamp` and which `event.ingested`. */
   timestamp: { eventTime?: string; ingestTime?: string };
+  /** The Sentinel data connector that fills the table (analytic rules list it). */
+  connector?: string;
   /** File it came from. */
   file: string;
 }
@@ -111,9 +113,12 @@ export function parseTableSchema(text: string, file: string): TableSchema {
   for (const c of [timestamp.eventTime, timestamp.ingestTime])
     if (c !== undefined && !(c in columns))
       throw new SchemaError(`${file}: timestamp column '${c}' is not a column`);
+  if (d.connector !== undefined && (typeof d.connector !== 'string' || d.connector === ''))
+    throw new SchemaError(`${file}: 'connector' must be a Sentinel data connector id`);
   return {
     table: d.table,
     description: typeof d.description === 'string' ? d.description : undefined,
+    connector: d.connector as string | undefined,
     columns,
     fields,
     timestamp,

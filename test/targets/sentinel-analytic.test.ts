@@ -136,8 +136,13 @@ describe('Sentinel analytic rule', () => {
       },
       { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },
     ]);
-    // the ECS pass-through profile knows none
-    expect(analytic(ruleOf('a.b: c')).y.entityMappings).toBeUndefined();
+    expect(y.requiredDataConnectors).toEqual([
+      { connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] },
+    ]);
+    // the ECS pass-through profile knows none, and its generic table has no connector
+    const ecs = analytic(ruleOf('a.b: c')).y;
+    expect(ecs.entityMappings).toBeUndefined();
+    expect(ecs.requiredDataConnectors).toEqual([]);
   });
 
   it('a threshold keeps only the entities of its group-by columns', () => {
