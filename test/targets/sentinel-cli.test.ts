@@ -108,6 +108,27 @@ describe('siemc check --target sentinel', () => {
     });
   });
 
+  it('--schemas adds your own tables to the bundled ones', async () => {
+    const sdir = mkdtempSync(join(tmpdir(), 'siemc-schemas-'));
+    writeFileSync(
+      join(sdir, 'mytable.yaml'),
+      'table: MyTable_CL\ncolumns: { TimeGenerated: datetime, User_s: string }\n',
+    );
+    const p = file(
+      'mine.kql',
+      'MyTable_CL\n| where User_s == "x"\n| join kind=inner (SigninLogs) on $left.User_s == $right.UserPrincipalName\n',
+    );
+    expect((await runCli(['check', '--target', 'sentinel', p])).code).toBe(1);
+    const ok = await runCli(['check', '--target', 'sentinel', '--schemas', sdir, p]);
+    expect(ok.stdout).toContain('0 errors');
+    expect(ok.code).toBe(0);
+    writeFileSync(join(sdir, 'bad.yaml'), 'table: Bad\ncolumns: { a: varchar }\n');
+    const bad = await runCli(['check', '--target', 'sentinel', '--schemas', sdir, p]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("bad.yaml: column 'a' has type 'varchar'");
+    expect((await runCli(['check', '--target', 'spl', '--schemas', sdir, p])).code).toBe(2);
+  });
+
   it('usage errors exit 2', async () => {
     const p = file('u.kql', 'SigninLogs');
     expect((await runCli(['check', p])).code).toBe(2);

@@ -18,12 +18,19 @@ import { type CliIO, UsageError, useColour } from '../io.js';
 import type { Register } from '../main.js';
 import { type Diagnostic, type Severity, lineColumn, renderDiagnostic } from '../../diagnostics.js';
 import { checkKusto } from '../../../targets/sentinel/check.js';
-import { bundledSchemas } from '../../../targets/sentinel/schema.js';
+import {
+  SchemaError,
+  bundledSchemas,
+  loadSchemaDir,
+  type TableSchema,
+} from '../../../targets/sentinel/schema.js';
 import { checkSpl } from '../../../targets/spl/check/index.js';
 import { validateSigma } from '../../../targets/sigma/validate.js';
 
 interface CheckOptions {
   target?: string;
+  /** Extra table schema directory (sentinel): your own tables next to the bundled ones. */
+  schemas?: string;
   format: string;
   strict?: boolean;
 }
@@ -145,6 +152,7 @@ function checkText(
   kind: 'kusto' | 'spl' | 'sigma',
   file: string,
   text: string,
+  extraTables: readonly TableSchema[] = [],
 ): { diagnostics: Diagnostic[]; checked: string } {
   const locate = (d: Diagnostic): Diagnostic => {
     if (d.offset === undefined && d.span) d.offset = d.span.start;
@@ -179,7 +187,9 @@ function checkText(
     if ('severity' in q) return { diagnostics: [locate(q)], checked: 'Kusto language service' };
     emb = q;
   }
-  const tables = [...bundledSchemas().values()];
+  const byName = new Map(bundledSchemas());
+  for (const t of extraTables) byName.set(t.table, t);
+  const tables = [...byName.values()];
   const out: Diagnostic[] = [];
   for (const k of checkKusto(emb.query, tables)) {
     const severity = severityOf(k.severity);
@@ -238,7 +248,16 @@ export async function runCheck(file: string, opts: CheckOptions, io: CliIO): Pro
     if (size > 16 * 1024 * 1024) throw new UsageError(`${file} is larger than 16 MB`);
     text = readFileSync(path, 'utf8');
   }
-  const { diagnostics, checked } = checkText(kind, label, text);
+  let extra: TableSchema[] = [];
+  if (opts.schemas !== undefined) {
+    if (kind !== 'kusto') throw new UsageError('--schemas applies to --target sentinel|kusto');
+    try {
+      extra = loadSchemaDir(resolve(io.cwd, opts.schemas));
+    } catch (e) {
+      throw new UsageError(`--schemas: ${e instanceof SchemaError ? e.message : String(e)}`);
+    }
+  }
+  const { diagnostics, checked } = checkText(kind, label, text, extra);
   const shown = diagnostics.map((d) =>
     opts.strict && d.severity === 'warning' ? { ...d, severity: 'error' as const } : d,
   );
@@ -295,6 +314,10 @@ export const registerCheck: Register = (program, io, setExit) => {
     )
     .argument('<file>', '.kql / Sentinel analytic rule .yaml, .spl, Sigma .yml, or - for stdin')
     .option('-t, --target <target>', 'sentinel|kusto, spl|splunk or sigma')
+    .option(
+      '--schemas <dir>',
+      'sentinel: a directory of table schema .yaml files checked with the bundled ones',
+    )
     .option('--format <format>', 'text or json', 'text')
     .option('--strict', 'warnings are errors too (exit 1)')
     .action(async (file: string, opts: CheckOptions) => {
