@@ -20,6 +20,7 @@ import {
   type Emitted,
 } from '../core/index.js';
 import type { CaseMode } from '../core/target.js';
+import { parseIp } from '../../src/eval/ip.js';
 import {
   evalField,
   pcreAlternatives,
@@ -111,6 +112,8 @@ export const searchDialect: Dialect<SplEmitContext> = {
     ...boolHandlers<SplEmitContext>(),
     in: (n) => {
       if (numericValues(n)) return { text: numericSearch(n), prec: ATOM };
+      const nets = ipNetworks(n);
+      if (nets) return { text: ipSearch(n, nets), prec: ATOM };
       if (isText(n.field)) {
         const alts = n.values.map((v) => textSearch(n.field, v));
         return { text: alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`, prec: ATOM };
@@ -134,9 +137,11 @@ export const searchDialect: Dialect<SplEmitContext> = {
     eq: (f, p, n) =>
       numericValues(n)
         ? numericSearch(n)
-        : f && isText(f)
-          ? textSearch(f, p)
-          : searchAtom(f, searchValue(p)),
+        : ipNetworks(n)
+          ? ipSearch(n, ipNetworks(n)!)
+          : f && isText(f)
+            ? textSearch(f, p)
+            : searchAtom(f, searchValue(p)),
     prefix: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
     suffix: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
     contains: (f, p) => (f && isText(f) ? textSearch(f, p) : searchAtom(f, searchValue(p))),
@@ -172,6 +177,7 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (n.kind === 'range') return n.numeric && !f.item?.pair ? 'exact' : 'none';
     // the numeric comparisons are exact on one value; `where` handles multivalue fields
     if (numericValues(n)) return 'superset';
+    if (ipNetworks(n)) return 'exact';
     if (f.item?.pair) return 'superset';
     if (n.kind === 'exists') return 'exact';
     if (isText(f)) {
@@ -229,6 +235,45 @@ export function numericValues(n: LNode): number[] | undefined {
     out.push(q);
   }
   return out;
+}
+
+/**
+ * An address compared with an `ip` field, as a one-address network: Elasticsearch compares
+ * addresses by value (`2001:0db8::1` is `2001:db8::1`, `::ffff:10.0.0.1` is `10.0.0.1`), and a
+ * CIDR value makes Splunk compare them as addresses too.
+ */
+export function ipNetwork(f: LField | null, text: string): string | undefined {
+  if (!f || f.wildcard || f.type !== 'ip' || f.item?.pair) return undefined;
+  const t = text.trim();
+  if (parseIp(t) === undefined) return undefined;
+  return `${t}/${t.includes(':') ? 128 : 32}`;
+}
+
+/** The networks of an ip-field equality or value list, or undefined when it is not one. */
+function ipNetworks(n: LNode): string[] | undefined {
+  const f = n.kind === 'match' ? n.field : n.kind === 'in' ? n.field : null;
+  const texts =
+    n.kind === 'match' && n.pattern.kind === 'eq'
+      ? [n.pattern.text]
+      : n.kind === 'in'
+        ? n.values.map((v) => v.text)
+        : undefined;
+  if (!texts) return undefined;
+  const nets = texts.map((t) => ipNetwork(f, t));
+  return nets.every((x) => x !== undefined) ? (nets as string[]) : undefined;
+}
+
+function ipSearch(n: LNode, nets: string[]): string {
+  const f = (n as { field: LField }).field;
+  const atoms = nets.map((c) => `${searchField(f.name)}=${splString(c)}`);
+  return atoms.length === 1 ? atoms[0] : `(${atoms.join(' OR ')})`;
+}
+
+function ipWhere(n: LNode, nets: string[]): string {
+  const f = (n as { field: LField }).field;
+  const v = evalField(pipelineName(f));
+  const tests = nets.map((c) => `cidrmatch(${splString(c)}, ${v})`);
+  return `isnotnull(mvfilter(${tests.join(' OR ')}))`;
 }
 
 interface NumInterval {
@@ -291,7 +336,8 @@ function searchmatch(n: LNode): string {
 /** Key of a `where` atom whose matches can join one alternation regex (same field and case). */
 function mergeKey(n: LNode): string | undefined {
   const f = n.kind === 'match' ? n.field : n.kind === 'in' ? n.field : null;
-  if (!f || f.wildcard || isText(f) || isFlag(f) || numericValues(n)) return undefined;
+  if (!f || f.wildcard || isText(f) || isFlag(f) || numericValues(n) || ipNetworks(n))
+    return undefined;
   if (n.kind === 'match' && (n.pattern.kind === 'cidr' || n.pattern.kind === 'any'))
     return undefined;
   return `${pipelineName(f)}\u0000${f.caseInsensitive ? 'i' : ''}`;
@@ -365,6 +411,8 @@ export const whereDialect: Dialect<SplEmitContext> = {
     in: (n) => {
       if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
       if (numericValues(n)) return { text: numericWhere(n), prec: ATOM };
+      const nets = ipNetworks(n);
+      if (nets) return { text: ipWhere(n, nets), prec: ATOM };
       if (isText(n.field)) {
         // analysed text: each value is its own token / phrase match
         const alts = n.values.map((v) => textWhere(n.field, v));
@@ -401,11 +449,13 @@ export const whereDialect: Dialect<SplEmitContext> = {
         ? searchmatch(n)
         : numericValues(n)
           ? numericWhere(n)
-          : isFlag(f)
-            ? `${f.name}=${p.text}`
-            : isText(f)
-              ? textWhere(f, p)
-              : mvMatch(f, ci(f, pcreWhole([p.text]))),
+          : ipNetworks(n)
+            ? ipWhere(n, ipNetworks(n)!)
+            : isFlag(f)
+              ? `${f.name}=${p.text}`
+              : isText(f)
+                ? textWhere(f, p)
+                : mvMatch(f, ci(f, pcreWhole([p.text]))),
     prefix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)

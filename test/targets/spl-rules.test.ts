@@ -288,3 +288,38 @@ describe('SPL number fields compare numbers, as Elasticsearch does', () => {
     });
   }
 });
+
+describe('SPL ip fields compare addresses, as Elasticsearch does', () => {
+  const ip = (v: unknown) => ({ source: { ip: v } });
+  const cases: [string, Record<string, unknown>[], boolean[]][] = [
+    [
+      'source.ip: 10.0.0.1',
+      [ip('10.0.0.1'), ip('::ffff:10.0.0.1'), ip('10.0.0.10'), ip(['8.8.8.8', '10.0.0.1'])],
+      [true, true, false, true],
+    ],
+    [
+      'source.ip: "2001:db8::1"',
+      [ip('2001:db8::1'), ip('2001:0db8:0000::0001'), ip('2001:db8::2')],
+      [true, true, false],
+    ],
+    [
+      'source.ip: 10.0.0.1 or process.name: "X"',
+      [ip('::ffff:10.0.0.1'), { process: { name: 'x' } }, { process: { name: 'X' } }],
+      [true, false, true],
+    ],
+  ];
+  for (const [q, docs, want] of cases) {
+    it(q, () => {
+      const t = toSpl(q);
+      expect(t.verdict).toBe('exact');
+      expect(t.text).toMatch(/\/(32|128)"/);
+      expect(checkSpl(t.text).diagnostics).toEqual([]);
+      const m = meaning(makeRule(q), t, docs);
+      expect(m.wider).toEqual([]);
+      expect(m.narrower).toEqual([]);
+      const events = docs.map((d) => splunkEventFromEcs(d));
+      const rows = runSpl(t.text, events, { now: NOW.getTime(), ignoreTime: true }).rows;
+      expect(events.map((e) => rows.some((r) => r._raw?.[0] === e._raw?.[0]))).toEqual(want);
+    });
+  }
+});
