@@ -167,6 +167,14 @@ function translate(ctx: TargetContext): TargetOutput {
   const entity: EntityMapping[] = [];
   const thresholdKeys: string[] = [];
   if (rule.type === 'new_terms' && rule.newTerms) {
+    if (rule.newTerms.fields.length === 0) {
+      diags.unsupported(
+        undefined,
+        'KUSTO-NEW-TERMS-FIELDS',
+        'a new_terms rule needs at least one new_terms field (Elastic requires 1 to 3)',
+      );
+      return { text: '' };
+    }
     const hist = dateMathToKusto(rule.newTerms.historyWindowStart);
     if (!hist) {
       diags.unsupported(

@@ -124,6 +124,26 @@ describe('Sentinel analytic rule', () => {
     expect(t.verdict).toBe('unsupported');
   });
 
+  it('bad rule settings are diagnostics, never a broken query', () => {
+    const codes = (extra: Partial<Rule>) => {
+      const t = toKusto(ruleOf('a.b: c', extra));
+      expect(t.verdict).toBe('unsupported');
+      return t.diagnostics.map((d) => d.code);
+    };
+    expect(
+      codes({ type: 'new_terms', newTerms: { fields: [], historyWindowStart: 'now-7d' } }),
+    ).toContain('KUSTO-NEW-TERMS-FIELDS');
+    expect(
+      codes({
+        type: 'new_terms',
+        newTerms: { fields: ['user.name'], historyWindowStart: 'yesterday' },
+      }),
+    ).toContain('KUSTO-HISTORY');
+    expect(codes({ from: 'garbage' })).toContain('KUSTO-FROM');
+    expect(codes({ interval: '1x' })).toContain('KUSTO-INTERVAL');
+    expect(codes({ from: 'now-1M' })).toContain('KUSTO-QUERY-PERIOD');
+  });
+
   it('entity mappings from the profile, for query and new_terms outputs', () => {
     const { y } = analytic(
       ruleOf('o365.audit.UserId: x', { index: ['logs-o365.audit-*'] }),
