@@ -135,18 +135,28 @@ function translate(ctx: TargetContext): TargetOutput {
   // time column and windows
   const ingested = rule.timestampOverride === 'event.ingested';
   const timeCol = ingested ? table.timestamp.ingestTime : table.timestamp.eventTime;
-  if (
-    rule.timestampOverride &&
-    rule.timestampOverride !== 'event.ingested' &&
-    rule.timestampOverride !== '@timestamp'
-  )
-    diags.lossy(
-      'wider',
-      undefined,
-      'KUSTO-TIMESTAMP',
-      `timestamp_override ${rule.timestampOverride} has no column; ${table.timestamp.eventTime} is used`,
-    );
   const col = timeCol ?? table.timestamp.eventTime ?? 'TimeGenerated';
+  // the time expression: a column, or another field as Kibana reads it (falling back to the event
+  // time when the field is missing)
+  let timeExpr = kident(col);
+  const override = rule.timestampOverride;
+  const otherOverride = override && override !== 'event.ingested' && override !== '@timestamp';
+  if (otherOverride) {
+    const a = resolveAccess(mapField(ctx.profile, 'sentinel', override), ec);
+    if (a && !a.noColumn) {
+      timeExpr = `coalesce(${a.ktype === 'datetime' ? a.expr : `todatetime(${a.expr})`}, ${kident(col)})`;
+      diags.info(
+        'KUSTO-TIMESTAMP-OVERRIDE',
+        `the windows use ${override} (${a.expr}), and ${col} where it is missing, as Kibana does`,
+      );
+    } else
+      diags.lossy(
+        'wider',
+        undefined,
+        'KUSTO-TIMESTAMP',
+        `timestamp_override ${override} has no column; ${col} is used`,
+      );
+  }
   if (ingested && !table.timestamp.ingestTime)
     diags.lossy(
       'wider',
@@ -159,7 +169,7 @@ function translate(ctx: TargetContext): TargetOutput {
     (diags.unsupported(undefined, 'KUSTO-FROM', `cannot translate from '${rule.from}'`),
     { expr: 'ago(6m)', ms: 360_000, lookbackMs: 360_000 });
   const windowMs = from.lookbackMs;
-  const window = `where ${kident(col)} between (${from.expr} .. now())`;
+  const window = `where ${timeExpr} between (${from.expr} .. now())`;
 
   let text: string;
   let periodMs = windowMs;
@@ -187,7 +197,7 @@ function translate(ctx: TargetContext): TargetOutput {
     periodMs = Math.max(windowMs, hist.lookbackMs);
     // the matching events of the whole lookback with their keys, once; then the known keys
     // (history) and the window's events whose keys are not known
-    const t = kident(col);
+    const t = timeExpr;
     const evSteps: string[] = [
       `where ${t} between (${hist.expr} .. now())`,
       ...filterSteps(ec, pred),
@@ -275,10 +285,10 @@ function translate(ctx: TargetContext): TargetOutput {
       severity: 'error',
       hint: 'shorten history_window_start / from, or run the query as a hunting query',
     });
-  if (ingested && timeCol && timeCol !== 'TimeGenerated')
+  if ((ingested && timeCol && timeCol !== 'TimeGenerated') || timeExpr.startsWith('coalesce('))
     diags.info(
       'KUSTO-QUERY-PERIOD-TIMEGENERATED',
-      `a scheduled analytic rule only sees rows whose TimeGenerated is inside queryPeriod: events ingested in the window whose event time is older than ${sentinelPeriod(Math.max(periodMs, 60_000))} are missed (the bare query has no such limit)`,
+      `a scheduled analytic rule only sees rows whose TimeGenerated is inside queryPeriod: events in the window whose TimeGenerated is older than ${sentinelPeriod(Math.max(periodMs, 60_000))} are missed (the bare query has no such limit)`,
     );
   if (freqMs !== undefined && freqMs < MIN_PERIOD_MS)
     diags.info(

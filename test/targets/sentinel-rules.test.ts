@@ -112,3 +112,39 @@ describe('new_terms rules against the native engine', () => {
     expect(alerts).toBeGreaterThan(5);
   });
 });
+
+describe('timestamp_override on another field', () => {
+  it('the window reads the field, and the event time where it is missing (as Kibana)', () => {
+    const rule = ruleOf('event.action: lock', {
+      from: 'now-10m',
+      timestampOverride: 'event.created',
+    });
+    const t = toKusto(rule);
+    expect(t.text).toContain(
+      '| where coalesce(todatetime(event.created), TimeGenerated) between (ago(10m) .. now())',
+    );
+    expect(t.verdict).toBe('exact');
+    const at = (min: number) => new Date(NOW - min * 60_000).toISOString();
+    const docs = [
+      { '@timestamp': at(1), event: { action: 'lock', created: at(5) }, user: { name: 'in' } },
+      {
+        '@timestamp': at(1),
+        event: { action: 'lock', created: at(30) },
+        user: { name: 'created-old' },
+      },
+      {
+        '@timestamp': at(30),
+        event: { action: 'lock', created: at(2) },
+        user: { name: 'created-new' },
+      },
+      { '@timestamp': at(3), event: { action: 'lock' }, user: { name: 'fallback-in' } },
+      { '@timestamp': at(20), event: { action: 'lock' }, user: { name: 'fallback-out' } },
+    ];
+    const got = runOnEcs(t.text, docs).map((r) =>
+      toStr((r.user as { v?: { name?: string } }).v?.name ?? null),
+    );
+    const want = native(rule, docs).map((a) => docs[(a as { line?: number }).line! - 1].user.name);
+    expect(got.sort()).toEqual(want.sort());
+    expect(got.sort()).toEqual(['created-new', 'fallback-in', 'in']);
+  });
+});
