@@ -71,4 +71,10 @@ export interface InterpreterOptions {
   /** Pinned "now" (ISO) for windows. */
   now: string;
   rule: Rule;
+  /**
+   * Lookup tables the translation reads (mapping profile `lookup` items), built by `verify` from
+   * the events themselves: the raw input field's value → the ECS value the integration's
+   * enrichment gave (e.g. `asn_lookup`: ClientIP → source.as.number).
+   */
+  lookups?: Record<string, Record<string, unknown>[]>;
 }

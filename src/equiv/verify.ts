@@ -44,6 +44,7 @@ import {
 } from './generate/rule.js';
 import { schemaFieldInfo } from './native.js';
 import { cloneDoc, setPath } from './doc.js';
+import { getValues } from '../eval/index.js';
 import { interpreterFor, InterpreterError } from './interpreters.js';
 import type { EcsEvent, TargetInterpreter } from './types.js';
 import { eventTransform, type EventTransform } from './transforms.js';
@@ -170,6 +171,65 @@ interface RunCtx {
   transform: EventTransform | 'interpreter';
   /** Fields every event of the source has (route values): the minimiser keeps them. */
   sourceFields: readonly string[];
+  /** The profile's lookup items for this target (their tables are built from the events). */
+  lookupItems: readonly LookupItem[];
+}
+
+interface LookupItem {
+  ecsName: string;
+  table: string;
+  input: string;
+  /** Column of the table matched against `input`. */
+  column: string;
+  output: string;
+}
+
+function lookupItems(profile: MappingProfile | undefined, target: TargetName): LookupItem[] {
+  return Object.entries(profile?.targets[target]?.fields ?? {}).flatMap(([ecsName, it]) =>
+    it.lookup
+      ? [
+          {
+            ecsName,
+            table: it.lookup.table,
+            input: it.lookup.input,
+            column: it.lookup.inputField ?? it.lookup.input,
+            output: it.lookup.output,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * Lookup tables that agree with the events: each event's raw input value (in its target record)
+ * → the ECS value the integration's enrichment gave it. Undefined when the profile has none.
+ */
+function lookupsFor(
+  ctx: RunCtx,
+  events: readonly EcsEvent[],
+  index: readonly number[],
+  shaped: readonly Record<string, unknown>[],
+): Record<string, Record<string, unknown>[]> | undefined {
+  if (ctx.lookupItems.length === 0) return undefined;
+  const out: Record<string, Record<string, unknown>[]> = {};
+  for (const l of ctx.lookupItems) {
+    const rows = (out[l.table] ??= []);
+    shaped.forEach((rec, j) => {
+      const v = rec[l.input];
+      const keys = (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map(String);
+      const outs = getValues(events[index[j]], l.ecsName)
+        .filter((x) => x !== null && x !== undefined)
+        .map(String);
+      if (outs.length === 0) return;
+      for (const k of keys) {
+        const row = rows.find((r) => r[l.column] === k);
+        const value = outs.length === 1 ? outs[0] : outs;
+        if (!row) rows.push({ [l.column]: k, [l.output]: value });
+        else if (row[l.output] === undefined) row[l.output] = value;
+      }
+    });
+  }
+  return out;
 }
 
 /** Does the native engine match each event (inside the window)? */
@@ -195,18 +255,48 @@ function shapeFor(
   ctx: RunCtx,
   tr: Translation,
   events: readonly EcsEvent[],
-): { index: number[]; shaped: readonly Record<string, unknown>[] } {
+): { index: number[]; shaped: Record<string, unknown>[] } {
   // Events the profile's transform keeps out of the target's source never match there.
   if (ctx.transform === 'interpreter') {
-    return {
-      index: events.map((_, i) => i),
-      shaped: ctx.interp.transform ? ctx.interp.transform(events, ctx.rule, tr) : events,
-    };
+    const shaped = ctx.interp.transform
+      ? ctx.interp.transform(events, ctx.rule, tr)
+      : events.map((e) => ({ ...e }));
+    const index = events.map((_, i) => i);
+    withLookupInputs(ctx, events, index, shaped);
+    return { index, shaped };
   }
   const t = ctx.transform;
   const recs = events.map((e) => t(e));
   const index = events.map((_, i) => i).filter((i) => recs[i] !== undefined);
-  return { index, shaped: index.map((i) => recs[i]!) };
+  const shaped = index.map((i) => recs[i]!);
+  withLookupInputs(ctx, events, index, shaped);
+  return { index, shaped };
+}
+
+/**
+ * An enriched ECS value (`source.as.number`) implies the raw field it was looked up from
+ * (`ClientIP`): a record without that field gets a stand-in address, one per enriched value, so
+ * the translation's lookup finds the row `lookupsFor` builds (the integration could not have
+ * enriched an event without it).
+ */
+function withLookupInputs(
+  ctx: RunCtx,
+  events: readonly EcsEvent[],
+  index: readonly number[],
+  shaped: Record<string, unknown>[],
+): void {
+  for (const l of ctx.lookupItems) {
+    shaped.forEach((rec, j) => {
+      if (rec[l.input] !== undefined) return;
+      const outs = getValues(events[index[j]], l.ecsName).filter((x) => x !== null);
+      if (outs.length === 0) return;
+      let h = 0;
+      for (const c of String(outs[0])) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+      const ip = `198.18.${(h >>> 8) & 255}.${h & 255}`;
+      // Splunk events hold every field as a list of strings.
+      rec[l.input] = Object.values(rec).every(Array.isArray) ? [ip] : ip;
+    });
+  }
 }
 
 function interpreterFailed(ctx: RunCtx, e: unknown): InterpreterError {
@@ -220,13 +310,21 @@ function targetMatches(ctx: RunCtx, tr: Translation, events: readonly EcsEvent[]
   const { index, shaped } = shapeFor(ctx, tr, events);
   const out = events.map(() => false);
   if (shaped.length === 0) return out;
-  let run;
+  const base = { now: ctx.opts.now.toISOString(), rule: ctx.rule };
   try {
-    run = ctx.interp.run(tr, shaped, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
+    if (ctx.lookupItems.length === 0) {
+      for (const i of ctx.interp.run(tr, shaped, base).matches) out[index[i]] = true;
+    } else {
+      // One run per event, each with the lookup rows its own enrichment implies.
+      shaped.forEach((rec, j) => {
+        const lookups = lookupsFor(ctx, events, [index[j]], [rec]);
+        if (ctx.interp.run(tr, [rec], { ...base, lookups }).matches.length > 0)
+          out[index[j]] = true;
+      });
+    }
   } catch (e) {
     throw interpreterFailed(ctx, e);
   }
-  for (const i of run.matches) out[index[i]] = true;
   return out;
 }
 
@@ -245,10 +343,14 @@ function ruleLevel(
       sc.events.map((doc, i) => ({ doc, file: '<verify>', line: i + 1 })),
       { now: ctx.opts.now, schema: ctx.schema, window: true },
     ).alerts.length;
-    const { shaped } = shapeFor(ctx, tr, sc.events);
+    const { index, shaped } = shapeFor(ctx, tr, sc.events);
     let target: number;
     try {
-      target = ctx.interp.alerts(tr, shaped, { now: ctx.opts.now.toISOString(), rule: ctx.rule });
+      target = ctx.interp.alerts(tr, shaped, {
+        now: ctx.opts.now.toISOString(),
+        rule: ctx.rule,
+        lookups: lookupsFor(ctx, sc.events, index, shaped),
+      });
     } catch (e) {
       throw interpreterFailed(ctx, e);
     }
@@ -591,7 +693,16 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
     }
     report.targets.push(
       verifyTarget(
-        { rule, target, interp, opts, schema, transform, sourceFields: routes.map((r) => r.field) },
+        {
+          rule,
+          target,
+          interp,
+          opts,
+          schema,
+          transform,
+          sourceFields: routes.map((r) => r.field),
+          lookupItems: lookupItems(profile, target.name),
+        },
         events,
         scenarios,
       ),
