@@ -335,7 +335,12 @@ function ruleLevel(
 ): { compared: number; disagreements: Disagreement[] } | undefined {
   if (!ctx.interp.alerts || scenarios.length === 0) return undefined;
   const tr = translateRule(ctx.rule, ctx.target, ctx.opts.translate);
-  if (tr.verdict === 'unsupported' || tr.text === '') return undefined;
+  if (tr.verdict === 'unsupported' || tr.text === '') {
+    const codes = tr.diagnostics.filter((d) => d.effect === 'unsupported').map((d) => d.code);
+    throw new InterpreterError(
+      `the whole rule's translation is unsupported (declared${codes.length ? `: ${[...new Set(codes)].join(', ')}` : ''})`,
+    );
+  }
   const out: Disagreement[] = [];
   for (const sc of scenarios) {
     const native = runRuleSync(
@@ -573,7 +578,7 @@ function verifyTarget(
       ? undefined
       : rule
         ? `${ctx.rule.type}: the query part on every event, and the alerts on ${rule.compared} streams around the ${ctx.rule.type === 'new_terms' ? 'history and window' : 'count and window'} edges`
-        : `${ctx.rule.type}: the query part is compared; the alerts are not (${!ctx.interp.alerts ? `the ${ctx.target.name} interpreter does not raise alerts` : scenarios.length === 0 ? 'no edge streams for these key fields' : `the translation could not be run as a whole: ${ruleError}`})`;
+        : `${ctx.rule.type}: the query part is compared; the alerts are not (${!ctx.interp.alerts ? `the ${ctx.target.name} interpreter does not raise alerts` : scenarios.length === 0 ? 'no edge streams for these key fields' : ruleError})`;
   return {
     ...base,
     compared: docs.length,
