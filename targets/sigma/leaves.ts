@@ -76,14 +76,7 @@ function fieldInfo(f: LField, ctx: TargetContext, span: Span): FieldInfo {
   // Elastic's facts about the source field (normalizer, multi-field parent, analyzer) hold
   // whatever the profile names it in Sigma; the type comes from the mapping hint when there is one.
   const r = defaultSchema().resolve(f.source);
-  const hint = f.type;
-  const kind: Kind = hint
-    ? hint === 'number'
-      ? 'number'
-      : hint
-    : r.known
-      ? matchKindOf(r.type)
-      : 'keyword';
+  const kind: Kind = f.type ?? (r.known ? matchKindOf(r.type) : 'keyword');
   const lowercase = f.caseInsensitive === true || (r.known && r.normalizer === 'lowercase');
   // A multi-field (`process.name.caseless`, `process.command_line.text`) is not in the event: it
   // indexes its parent's values, so Sigma names the parent.
