@@ -40,6 +40,8 @@ export interface MappedField {
   analyzer?: Analyzer;
   /** Integer-typed number field (decimals truncated). */
   integer?: boolean;
+  /** Keyword field whose values longer than this are not indexed. */
+  ignoreAbove?: number;
 }
 
 /** Well-known ECS `ip` fields, used when the profile has no type hint. */
@@ -72,6 +74,7 @@ export function schemaHint(ecsName: string): FieldHint {
     if (r.valuePath && r.valuePath !== ecsName) h.valuePath = r.valuePath;
     if (t === 'text' && r.analyzer !== undefined) h.analyzer = r.analyzer;
     if (t === 'number') h.integer = isIntegerType(r.type);
+    if (t === 'keyword' && r.ignoreAbove !== undefined) h.ignoreAbove = r.ignoreAbove;
   } else if (ECS_IP.test(ecsName)) h.type = 'ip';
   schemaCache.set(ecsName, h);
   return h;
@@ -141,6 +144,7 @@ export function mapField(
       caseInsensitive: hint.caseInsensitive,
       analyzer: hint.analyzer,
       integer: hint.integer,
+      ignoreAbove: hint.ignoreAbove,
     };
   return {
     source: ecsName,
@@ -152,6 +156,7 @@ export function mapField(
     caseInsensitive: hint.caseInsensitive,
     analyzer: hint.analyzer,
     integer: hint.integer,
+    ignoreAbove: hint.ignoreAbove,
   };
 }
 

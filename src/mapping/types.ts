@@ -24,6 +24,8 @@ export interface FieldHint {
   analyzer?: Analyzer;
   /** Number fields of an integer type (long, integer, ...): Elasticsearch truncates decimals. */
   integer?: boolean;
+  /** Keyword fields: longer values are not indexed (Elasticsearch `ignore_above`). */
+  ignoreAbove?: number;
 }
 
 /** A Name/Value pair array: the value of the entry whose name is `name`. */

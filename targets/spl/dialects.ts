@@ -179,7 +179,12 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (numericValues(n)) return 'superset';
     if (ipNetworks(n)) return 'exact';
     if (f.item?.pair) return 'superset';
-    if (n.kind === 'exists') return 'exact';
+    // values longer than ignore_above are not indexed: `where` drops them (exists, wildcards)
+    const capped =
+      maxLen(f) !== undefined &&
+      (n.kind === 'exists' ||
+        (n.kind === 'match' && n.pattern.kind !== 'eq' && n.pattern.kind !== 'cidr'));
+    if (n.kind === 'exists') return capped ? 'superset' : 'exact';
     if (isText(f)) {
       if (n.kind === 'in')
         return n.values.every((v) => textSearchPatterns(v, f.analyzer)) ? 'superset' : 'none';
@@ -191,7 +196,7 @@ export function searchFidelity(mode: CaseMode): (n: LNode) => AtomFidelity {
     if (atomTexts(n).some((t) => t === '') && !(n.kind === 'match' && n.pattern.kind !== 'eq'))
       return 'none';
     const { star, cased } = caseAndStarSafe(atomTexts(n), f.caseInsensitive ? 'loose' : mode);
-    return star || cased ? 'superset' : 'exact';
+    return star || cased || capped ? 'superset' : 'exact';
   };
 }
 
@@ -318,9 +323,35 @@ function numericWhere(n: LNode): string {
   return `isnotnull(mvfilter(${cond}))`;
 }
 
+/** `ignore_above` of a keyword field the `where` must enforce (not for text, numbers, ips). */
+export function maxLen(f: LField | null): number | undefined {
+  if (!f || f.wildcard || isText(f) || f.type === 'number' || f.type === 'ip') return undefined;
+  return f.ignoreAbove;
+}
+
+/** An anchored `^...` regex that also requires the value to be at most `n` characters. */
+function capped(re: string, n: number | undefined): string {
+  return n === undefined ? re : `^(?=[\\s\\S]{0,${n}}\\z)${re.slice(1)}`;
+}
+
 /** Case-insensitive pattern for keyword fields with a lowercase normalizer. */
 function ci(f: LField, regex: string): string {
   return f.caseInsensitive ? `(?i)${regex}` : regex;
+}
+
+/** An equality literal longer than `ignore_above` never matches in Elastic. */
+function tooLong(f: LField, text: string): boolean {
+  const n = maxLen(f);
+  return n !== undefined && text.length > n;
+}
+
+/** The field has a value (Elastic: an indexed one, so not longer than `ignore_above`). */
+function whereExists(f: LField): string {
+  const n = maxLen(f);
+  const name = evalField(pipelineName(f));
+  return n === undefined
+    ? `isnotnull(${name})`
+    : `isnotnull(mvfind(${name}, ${splString(`^[\\s\\S]{0,${n}}\\z`)}))`;
 }
 
 function mvMatch(f: LField, regex: string): string {
@@ -379,7 +410,10 @@ function whereOr(
     const f = (members[0] as { field: LField }).field;
     const placeholder: LNode = { kind: 'match', field: f, pattern: { kind: 'any' }, span: n.span };
     const bodies = [...new Set(members.flatMap(regexBodies))];
-    (c.merged ??= new Map()).set(placeholder, mvMatch(f, ci(f, `^(?:${bodies.join('|')})\\z`)));
+    (c.merged ??= new Map()).set(
+      placeholder,
+      mvMatch(f, ci(f, capped(`^(?:${bodies.join('|')})\\z`, maxLen(f)))),
+    );
     children.push(placeholder);
   }
   return children.length === 1 ? emit(children[0], d, c) : joinBool('or', children, d, c);
@@ -418,13 +452,15 @@ export const whereDialect: Dialect<SplEmitContext> = {
         const alts = n.values.map((v) => textWhere(n.field, v));
         return { text: alts.length === 1 ? alts[0] : `(${alts.join(' OR ')})`, prec: ATOM };
       }
+      const vals = n.values.map((v) => v.text).filter((t) => !tooLong(n.field, t));
+      if (vals.length === 0) return { text: 'false()', prec: ATOM };
       return {
-        text: mvMatch(n.field, ci(n.field, pcreAlternatives(n.values.map((v) => v.text)))),
+        text: mvMatch(n.field, ci(n.field, pcreAlternatives(vals))),
         prec: ATOM,
       };
     },
     exists: (n) => ({
-      text: n.field.wildcard ? searchmatch(n) : `isnotnull(${evalField(pipelineName(n.field))})`,
+      text: n.field.wildcard ? searchmatch(n) : whereExists(n.field),
       prec: ATOM,
     }),
     range: (n) => {
@@ -436,8 +472,11 @@ export const whereDialect: Dialect<SplEmitContext> = {
           ? t
           : `tonumber(${splString(t)})`
         : splString(n.value);
+      const name = evalField(pipelineName(n.field));
+      const n2 = maxLen(n.field);
+      const len = n2 === undefined ? '' : `len(${name})<=${n2} AND `;
       return {
-        text: `isnotnull(mvfilter(${evalField(pipelineName(n.field))}${op}${value}))`,
+        text: `isnotnull(mvfilter(${len}${name}${op}${value}))`,
         prec: ATOM,
       };
     },
@@ -455,36 +494,37 @@ export const whereDialect: Dialect<SplEmitContext> = {
               ? `${f.name}=${p.text}`
               : isText(f)
                 ? textWhere(f, p)
-                : mvMatch(f, ci(f, pcreWhole([p.text]))),
+                : tooLong(f, p.text)
+                  ? 'false()'
+                  : mvMatch(f, ci(f, pcreWhole([p.text]))),
     prefix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, pcreWhole([p.text, '']))),
+          : mvMatch(f, ci(f, capped(pcreWhole([p.text, '']), maxLen(f)))),
     suffix: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, pcreWhole(['', p.text]))),
+          : mvMatch(f, ci(f, capped(pcreWhole(['', p.text]), maxLen(f)))),
     contains: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, pcreWhole(['', p.text, '']))),
+          : mvMatch(f, ci(f, capped(pcreWhole(['', p.text, '']), maxLen(f)))),
     wildcard: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, pcreWhole(p.chunks))),
+          : mvMatch(f, ci(f, capped(pcreWhole(p.chunks), maxLen(f)))),
     cidr: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : `isnotnull(mvfilter(cidrmatch(${splString(p.text)}, ${evalField(pipelineName(f))})))`,
-    any: (f, _p, n) =>
-      f === null || f.wildcard ? searchmatch(n) : `isnotnull(${evalField(pipelineName(f))})`,
+    any: (f, _p, n) => (f === null || f.wildcard ? searchmatch(n) : whereExists(f)),
   },
 };

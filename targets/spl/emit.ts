@@ -26,6 +26,7 @@ import {
 import {
   FLAG_PREFIX,
   isDerived,
+  maxLen,
   pipelineName,
   searchDialect,
   searchFidelity,
@@ -486,6 +487,20 @@ export function planSpl(ctx: TargetContext): SplPlan {
   const wParts: LNode[] = [];
   for (const c of conjuncts) {
     if (c.kind === 'all') continue;
+    const missing = cappedMissing(c);
+    if (missing) {
+      // `NOT f=*` keeps the form Splunk users (and the shared cases) expect; values longer than
+      // ignore_above are the only difference, declared
+      sParts.push(c);
+      ctx.diags.add({
+        code: 'SPL-IGNORE-ABOVE',
+        effect: 'narrower',
+        severity: 'info',
+        span: c.span,
+        message: `Elasticsearch does not index ${missing.source} values longer than ${maxLen(missing)} characters (ignore_above), so an event with only such values lacks the field there; NOT ${missing.source}=* drops it`,
+      });
+      continue;
+    }
     if (c.kind !== 'none' && allExact(c, fid) && !hasLoose(c)) sParts.push(c);
     else {
       sParts.push(over(c, fid));
@@ -582,6 +597,17 @@ export function planSpl(ctx: TargetContext): SplPlan {
     lines.push(`| where ${emit(flagged, whereDialect, ectx).text}`);
   }
   lines.push(...derivationCommands(statsDerived.values(), ctx));
+  // Elastic aggregates only indexed terms: keyword values longer than ignore_above are none
+  const capped = keyFields.filter((f) => maxLen(f) !== undefined);
+  if (capped.length && extra.length)
+    lines.push(
+      `| eval ${capped
+        .map((f) => {
+          const name = evalField(pipelineName(f));
+          return `${name}=mvfilter(len(${name})<=${maxLen(f)})`;
+        })
+        .join(', ')}`,
+    );
   lines.push(...extra);
   return { lines, earliest: windowInfo.earliest, latest: 'now', indexTime: windowInfo.indexTime };
 }
@@ -615,6 +641,16 @@ function flagWildcards(
     default:
       return n;
   }
+}
+
+/** `not f:*` on a keyword field with ignore_above: the field it tests, else undefined. */
+function cappedMissing(c: LNode): LField | undefined {
+  if (c.kind !== 'not') return undefined;
+  const a = c.child;
+  const f =
+    a.kind === 'exists' ? a.field : a.kind === 'match' && a.pattern.kind === 'any' ? a.field : null;
+  if (!f || f.wildcard || f.item?.pair || isDerived(f) || maxLen(f) === undefined) return undefined;
+  return f;
 }
 
 function hasLoose(n: LNode): boolean {

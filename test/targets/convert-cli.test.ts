@@ -82,7 +82,9 @@ describe('siemc convert: one rule', () => {
     const exact = await runCli(['convert', AWS, '--to', 'spl']);
     const loose = await runCli(['convert', AWS, '--to', 'spl', '--case', 'loose']);
     expect(exact.stdout).toContain('| where ');
-    expect(loose.stdout).not.toContain('| where ');
+    // only the length caps of ignore_above stay in where; no case-sensitive equality
+    expect(loose.stdout).not.toContain("mvfind('event.provider'");
+    expect(exact.stdout).toContain("mvfind('event.provider'");
     expect(loose.stderr).toContain('SPL-CASE');
     // wider on the positive clauses, narrower under `not`
     expect(loose.stderr).toMatch(/SPL-CASE .*\(wider\)/);

@@ -107,6 +107,7 @@ describe('SPL: whole corpus with the default profile', () => {
       'SPL-EXISTS-EMPTY narrower',
       'SPL-EXISTS-EMPTY wider',
       'SPL-EMPTY-VALUE narrower',
+      'SPL-IGNORE-ABOVE narrower',
       'SPL-EMPTY-VALUE wider',
       'SPL-FIELD-WILDCARD wider',
       'SPL-FIELD-WILDCARD narrower',

@@ -31,13 +31,13 @@ const GOLDEN: [string, string, string, string][] = [
   [
     'prefix wildcard',
     'process.name: cmd*',
-    'process.name="cmd*"\n| where isnotnull(mvfind(\'process.name\', "^cmd[\\\\s\\\\S]*\\\\z"))',
+    'process.name="cmd*"\n| where isnotnull(mvfind(\'process.name\', "^(?=[\\\\s\\\\S]{0,1024}\\\\z)cmd[\\\\s\\\\S]*\\\\z"))',
     'exact',
   ],
   [
     'suffix wildcard with escaped backslash',
     'file.path: *\\\\temp',
-    'file.path="*\\\\temp"\n| where isnotnull(mvfind(\'file.path\', "^[\\\\s\\\\S]*\\\\x5ctemp\\\\z"))',
+    'file.path="*\\\\temp"\n| where isnotnull(mvfind(\'file.path\', "^(?=[\\\\s\\\\S]{0,1024}\\\\z)[\\\\s\\\\S]*\\\\x5ctemp\\\\z"))',
     'exact',
   ],
   [
@@ -49,18 +49,28 @@ const GOLDEN: [string, string, string, string][] = [
   [
     'general wildcard',
     'file.name: a*b*c',
-    'file.name="a*b*c"\n| where isnotnull(mvfind(\'file.name\', "^a[\\\\s\\\\S]*b[\\\\s\\\\S]*c\\\\z"))',
+    'file.name="a*b*c"\n| where isnotnull(mvfind(\'file.name\', "^(?=[\\\\s\\\\S]{0,1024}\\\\z)a[\\\\s\\\\S]*b[\\\\s\\\\S]*c\\\\z"))',
     'exact',
   ],
   [
     'double wildcard collapses',
     'file.name: a**b',
-    'file.name="a*b"\n| where isnotnull(mvfind(\'file.name\', "^a[\\\\s\\\\S]*b\\\\z"))',
+    'file.name="a*b"\n| where isnotnull(mvfind(\'file.name\', "^(?=[\\\\s\\\\S]{0,1024}\\\\z)a[\\\\s\\\\S]*b\\\\z"))',
     'exact',
   ],
-  ['any value (f:**)', 'file.name: **', 'file.name=*', 'narrower'],
-  ['exists', 'user.name: *', 'user.name=*', 'narrower'],
-  ['missing', 'not user.name: *', 'NOT user.name=*', 'wider'],
+  [
+    'any value (f:**)',
+    'file.name: **',
+    'file.name=*\n| where isnotnull(mvfind(\'file.name\', "^[\\\\s\\\\S]{0,1024}\\\\z"))',
+    'narrower',
+  ],
+  [
+    'exists',
+    'user.name: *',
+    'user.name=*\n| where isnotnull(mvfind(\'user.name\', "^[\\\\s\\\\S]{0,1024}\\\\z"))',
+    'narrower',
+  ],
+  ['missing', 'not user.name: *', 'NOT user.name=*', 'different'],
   ['numeric range', 'destination.port >= 5800', 'destination.port>=5800', 'exact'],
   [
     'numeric range pair',
@@ -68,7 +78,12 @@ const GOLDEN: [string, string, string, string][] = [
     'http.response.status_code>=300 http.response.status_code<=399',
     'exact',
   ],
-  ['string range', 'user.name > "m"', '\n| where isnotnull(mvfilter(\'user.name\'>"m"))', 'exact'],
+  [
+    'string range',
+    'user.name > "m"',
+    "\n| where isnotnull(mvfilter(len('user.name')<=1024 AND 'user.name'>\"m\"))",
+    'exact',
+  ],
   ['CIDR on an ip field', 'source.ip: 10.0.0.0/8', 'source.ip="10.0.0.0/8"', 'exact'],
   ['IPv6 CIDR', 'source.ip: "2001:db8::/64"', 'source.ip="2001:db8::/64"', 'exact'],
   [
@@ -197,7 +212,7 @@ const GOLDEN: [string, string, string, string][] = [
   [
     'question mark is literal',
     'file.name: *invoice?.pdf',
-    'file.name="*invoice?.pdf"\n| where isnotnull(mvfind(\'file.name\', "^[\\\\s\\\\S]*invoice[?][.]pdf\\\\z"))',
+    'file.name="*invoice?.pdf"\n| where isnotnull(mvfind(\'file.name\', "^(?=[\\\\s\\\\S]{0,1024}\\\\z)[\\\\s\\\\S]*invoice[?][.]pdf\\\\z"))',
     'exact',
   ],
   [
