@@ -323,3 +323,62 @@ describe('SPL ip fields compare addresses, as Elasticsearch does', () => {
     });
   }
 });
+
+describe('SPL keyword ignore_above (ECS: 1024): longer values are not indexed in Elastic', () => {
+  const long = 'x'.repeat(1030) + 'cmd';
+  const cases: [string, Record<string, unknown>[], boolean[]][] = [
+    [
+      'process.name: *cmd',
+      [
+        { process: { name: long } },
+        { process: { name: 'acmd' } },
+        { process: { name: [long, 'bcmd'] } },
+      ],
+      [false, true, true],
+    ],
+    [
+      'user.name: * and event.code: 1',
+      [
+        { user: { name: long }, event: { code: '1' } },
+        { user: { name: 'bob' }, event: { code: '1' } },
+      ],
+      [false, true],
+    ],
+    ['host.name > "m"', [{ host: { name: 'z' + long } }, { host: { name: 'zz' } }], [false, true]],
+  ];
+  for (const [q, docs, want] of cases) {
+    it(q, () => {
+      const t = toSpl(q);
+      expect(t.text).toContain('1024');
+      expect(checkSpl(t.text).diagnostics).toEqual([]);
+      const m = meaning(makeRule(q), t, docs);
+      expect(m.wider).toEqual([]);
+      expect(m.narrower).toEqual([]);
+      const events = docs.map((d) => splunkEventFromEcs(d));
+      const rows = runSpl(t.text, events, { now: NOW.getTime(), ignoreTime: true }).rows;
+      expect(events.map((e) => rows.some((r) => r._raw?.[0] === e._raw?.[0]))).toEqual(want);
+    });
+  }
+
+  it('new_terms: a value longer than the limit is no term (stats sees it dropped)', () => {
+    const q = 'event.category: authentication';
+    const rule = makeRule(q, newTerms(['user.name']));
+    const docs = [
+      { '@timestamp': at(2), event: { category: 'authentication' }, user: { name: long } },
+      { '@timestamp': at(2), event: { category: 'authentication' }, user: { name: 'alice' } },
+    ];
+    const { t, spl, native } = alerts(rule, docs, ['user.name']);
+    expect(t.text).toContain("| eval 'user.name'=mvfilter(len('user.name')<=1024)");
+    expect(native).toEqual(['alice']);
+    expect(spl).toEqual(native);
+  });
+
+  it('not f:* keeps NOT f=* and declares the long-value difference', () => {
+    const t = toSpl('event.code: 1 and not user.name: *');
+    expect(t.text).toMatch(/NOT user\.name=\*/);
+    expect(t.diagnostics.map((d) => [d.code, d.effect])).toContainEqual([
+      'SPL-IGNORE-ABOVE',
+      'narrower',
+    ]);
+  });
+});
