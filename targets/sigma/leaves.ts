@@ -30,6 +30,7 @@ import {
 } from './escape.js';
 import { canSingleQuote, type YamlScalar } from './yaml.js';
 import { textRegex } from './text.js';
+import { ipRangeCidrs } from './iprange.js';
 import type { Analyzer } from '../../src/schema/types.js';
 
 /** One selection entry: a field (with modifiers) and its OR-ed values. */
@@ -538,6 +539,22 @@ export function leafOfRange(n: LRange, ctx: TargetContext, negated = false): Lea
       kind: 'terms',
       terms: [{ field: info.name, mods: [n.op], values: [bound], span: n.span }],
     };
+  }
+  if (info.kind === 'ip') {
+    // an interval of the address space: a union of CIDR networks
+    const nets = ipRangeCidrs(n.op, n.value);
+    if (nets !== undefined) {
+      ctx.diags.info(
+        'SIGMA-RANGE-CIDR',
+        `${n.field.source} ${n.op} ${n.value} compares addresses; written as the ${nets.length} CIDR networks that make up the range`,
+        n.span,
+      );
+      if (nets.length === 0) return { kind: 'const', value: false };
+      return {
+        kind: 'terms',
+        terms: [{ field: info.name, mods: ['cidr'], values: nets, span: n.span }],
+      };
+    }
   }
   if ((info.kind === 'keyword' || info.kind === 'unknown') && !info.lowercase) {
     // Elasticsearch compares keywords by their bytes: a regex can say that exactly.

@@ -770,13 +770,6 @@ const GOLDENS: Golden[] = [
     ],
   },
   {
-    name: 'ip ranges are unsupported',
-    kql: 'event.action: x and source.ip > 10.0.0.0',
-    detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),
-    verdict: 'unsupported',
-    codes: ['SIGMA-RANGE'],
-  },
-  {
     name: "field names Sigma cannot write are unsupported ('|' would read as a modifier)",
     kql: 'event.action: x and "a|b": y',
     detection: d('    selection:', '        event.action|cased: x', '    condition: selection'),

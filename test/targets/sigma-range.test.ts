@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { keywordRangeRegex } from '../../targets/sigma/escape.js';
+import { ipRangeCidrs } from '../../targets/sigma/iprange.js';
 import {
   detectionText,
   nativePredicate,
@@ -121,4 +122,57 @@ describe('Sigma keyword ranges', () => {
     expect(t.verdict).toBe('unsupported');
     expect(t.diagnostics.map((d) => d.code)).toContain('SIGMA-RANGE');
   });
+
+  it('ip ranges: the CIDR networks that make up the interval, IPv4 apart from IPv6', () => {
+    expect(ipRangeCidrs('gte', '10.0.0.0')?.slice(0, 3)).toEqual([
+      '10.0.0.0/7',
+      '12.0.0.0/6',
+      '16.0.0.0/4',
+    ]);
+    expect(ipRangeCidrs('lt', '10.0.0.4')?.slice(-3)).toEqual([
+      '0.0.0.0/5',
+      '8.0.0.0/7',
+      '10.0.0.0/30',
+    ]);
+    expect(ipRangeCidrs('lt', '10.0.0.4')?.slice(-4, -3)).toEqual(['::fffe:0:0/96']);
+    expect(ipRangeCidrs('lte', '::')).toEqual(['::/128']);
+    expect(ipRangeCidrs('lt', '::')).toEqual([]);
+    expect(ipRangeCidrs('gt', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toEqual([]);
+    expect(ipRangeCidrs('gt', 'nope')).toBeUndefined();
+    const t = toSigma(ruleFromKql('event.action: x and source.ip < 0.0.0.0'));
+    expect(t.verdict).toBe('exact');
+    expect(detectionText(t.text)).toContain('source.ip|cidr:');
+  });
+
+  for (const op of ['<', '<=', '>', '>='] as const) {
+    it(`ip ranges agree with the native evaluator on random addresses (${op})`, () => {
+      const octet = (): number => [0, 1, 9, 10, 127, 128, 192, 254, 255][rnd(9)];
+      const v4 = (): string => [octet(), octet(), octet(), octet()].join('.');
+      const group = (): string =>
+        ['0', '1', 'a', 'ff', 'ffff', 'fffe', '8000', '2001', 'db8'][rnd(9)];
+      const v6 = (): string => Array.from({ length: 8 }, group).join(':');
+      const addr = (): string => (rnd(3) === 0 ? v6() : rnd(4) === 0 ? `::ffff:${v4()}` : v4());
+      let compared = 0;
+      let pos = 0;
+      for (let k = 0; k < 25; k++) {
+        const bound = addr();
+        const rule = ruleFromKql(`source.ip ${op} ${JSON.stringify(bound)}`);
+        const t = toSigma(rule);
+        expect(t.verdict, bound).toBe('exact');
+        const sigma = sigmaPredicate(t.text);
+        const native = nativePredicate(rule);
+        for (let i = 0; i < 60; i++) {
+          const a = i === 0 ? bound : addr();
+          const doc = { source: { ip: a } };
+          const n = native(doc);
+          if (n) pos++;
+          compared++;
+          expect(sigma(doc), `${op} ${bound} on ${a}`).toBe(n);
+        }
+      }
+      expect(compared).toBe(1500);
+      expect(pos).toBeGreaterThan(50);
+      expect(pos).toBeLessThan(1450);
+    });
+  }
 });
