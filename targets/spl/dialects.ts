@@ -335,8 +335,9 @@ function capped(re: string, n: number | undefined): string {
 }
 
 /** Case-insensitive pattern for keyword fields with a lowercase normalizer. */
-function ci(f: LField, regex: string): string {
-  return f.caseInsensitive ? `(?i)${regex}` : regex;
+function ci(f: LField, regex: string, c?: SplEmitContext): string {
+  // --case loose: the where side ignores case too, as declared (SPL-CASE)
+  return f.caseInsensitive || c?.caseMode === 'loose' ? `(?i)${regex}` : regex;
 }
 
 /** An equality literal longer than `ignore_above` never matches in Elastic. */
@@ -412,7 +413,7 @@ function whereOr(
     const bodies = [...new Set(members.flatMap(regexBodies))];
     (c.merged ??= new Map()).set(
       placeholder,
-      mvMatch(f, ci(f, capped(`^(?:${bodies.join('|')})\\z`, maxLen(f)))),
+      mvMatch(f, ci(f, capped(`^(?:${bodies.join('|')})\\z`, maxLen(f)), c)),
     );
     children.push(placeholder);
   }
@@ -442,7 +443,7 @@ export const whereDialect: Dialect<SplEmitContext> = {
       if (merged !== undefined) return { text: merged, prec: ATOM };
       return boolHandlers<SplEmitContext>().match(n, d, c);
     },
-    in: (n) => {
+    in: (n, _d, c) => {
       if (n.field.wildcard) return { text: searchmatch(n), prec: ATOM };
       if (numericValues(n)) return { text: numericWhere(n), prec: ATOM };
       const nets = ipNetworks(n);
@@ -455,7 +456,7 @@ export const whereDialect: Dialect<SplEmitContext> = {
       const vals = n.values.map((v) => v.text).filter((t) => !tooLong(n.field, t));
       if (vals.length === 0) return { text: 'false()', prec: ATOM };
       return {
-        text: mvMatch(n.field, ci(n.field, pcreAlternatives(vals))),
+        text: mvMatch(n.field, ci(n.field, pcreAlternatives(vals), c)),
         prec: ATOM,
       };
     },
@@ -483,7 +484,7 @@ export const whereDialect: Dialect<SplEmitContext> = {
     nested: (n, d, c) => emit(n.query, d, c),
   },
   match: {
-    eq: (f, p, n) =>
+    eq: (f, p, n, c) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : numericValues(n)
@@ -496,31 +497,31 @@ export const whereDialect: Dialect<SplEmitContext> = {
                 ? textWhere(f, p)
                 : tooLong(f, p.text)
                   ? 'false()'
-                  : mvMatch(f, ci(f, pcreWhole([p.text]))),
-    prefix: (f, p, n) =>
+                  : mvMatch(f, ci(f, pcreWhole([p.text]), c)),
+    prefix: (f, p, n, c) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, capped(pcreWhole([p.text, '']), maxLen(f)))),
-    suffix: (f, p, n) =>
+          : mvMatch(f, ci(f, capped(pcreWhole([p.text, '']), maxLen(f)), c)),
+    suffix: (f, p, n, c) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, capped(pcreWhole(['', p.text]), maxLen(f)))),
-    contains: (f, p, n) =>
+          : mvMatch(f, ci(f, capped(pcreWhole(['', p.text]), maxLen(f)), c)),
+    contains: (f, p, n, c) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, capped(pcreWhole(['', p.text, '']), maxLen(f)))),
-    wildcard: (f, p, n) =>
+          : mvMatch(f, ci(f, capped(pcreWhole(['', p.text, '']), maxLen(f)), c)),
+    wildcard: (f, p, n, c) =>
       f === null || f.wildcard
         ? searchmatch(n)
         : isText(f)
           ? textWhere(f, p)
-          : mvMatch(f, ci(f, capped(pcreWhole(p.chunks), maxLen(f)))),
+          : mvMatch(f, ci(f, capped(pcreWhole(p.chunks), maxLen(f)), c)),
     cidr: (f, p, n) =>
       f === null || f.wildcard
         ? searchmatch(n)
