@@ -29,6 +29,8 @@ interface Access {
   ci?: boolean;
   /** ECS name of the field (for its analyzer). */
   field?: string;
+  /** Keyword values longer than this are not indexed in Elastic (`ignore_above`): they never match. */
+  ignoreAbove?: number;
 }
 
 export interface EmitContext {
@@ -94,11 +96,19 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
   // values: `process.name.caseless` is process.name, lower-cased).
   const facts = f.item ? undefined : ecsTypes.resolve(f.source);
   const ci = f.caseInsensitive ?? facts?.normalizer === 'lowercase';
+  const ignoreAbove = cat === 'keyword' ? facts?.ignoreAbove : undefined;
   const name =
     facts && f.name === f.source && facts.valuePath !== f.source ? facts.valuePath : f.name;
   if (ctx.base && name.startsWith(ctx.base.prefix)) {
     const rest = name.slice(ctx.base.prefix.length).split('.');
-    return { expr: path(ctx.base.variable, rest), ktype: 'dynamic', cat, ci, field: f.source };
+    return {
+      expr: path(ctx.base.variable, rest),
+      ktype: 'dynamic',
+      cat,
+      ci,
+      field: f.source,
+      ignoreAbove,
+    };
   }
   const cols = ctx.table.columns;
   if (name in cols) {
@@ -109,6 +119,7 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
       cat,
       ci,
       field: f.source,
+      ignoreAbove,
       array: f.multivalue && ktype === 'dynamic' ? { base: kident(name), rest: [] } : undefined,
     };
   }
@@ -149,6 +160,7 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
     ci,
     field: f.source,
     noColumn,
+    ignoreAbove,
   };
 }
 
@@ -226,7 +238,25 @@ function existsDynamic(expr: string): string {
   return `(isnotnull(${expr}) and not(gettype(${expr}) == "array" and tostring(${expr}) matches regex @"^(\\[|\\]|,|null)*$"))`;
 }
 
+/**
+ * A leaf test with Elastic's `ignore_above`: a keyword value longer than the limit is not indexed,
+ * so no pattern, range or exists test sees it (an equality with a short literal cannot hold anyway).
+ */
 function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
+  const max = a.ignoreAbove;
+  if (max === undefined) return leafTestIndexed(a, n, ctx);
+  if (n.kind === 'match' && n.pattern.kind === 'eq')
+    return n.pattern.text.length > max ? 'false' : leafTestIndexed(a, n, ctx);
+  if (n.kind === 'in') {
+    const values = n.values.filter((v) => v.text.length <= max);
+    if (values.length === 0) return 'false';
+    return leafTestIndexed(a, { ...n, values }, ctx);
+  }
+  const t = leafTestIndexed(a, n, ctx);
+  return t === 'false' ? t : `(strlen(${str(a)}) <= ${max} and ${t})`;
+}
+
+function leafTestIndexed(a: Access, n: LNode, ctx: EmitContext): string {
   switch (n.kind) {
     case 'in': {
       if (a.cat === 'keyword' || a.cat === 'object') {
@@ -295,7 +325,7 @@ function leafTest(a: Access, n: LNode, ctx: EmitContext): string {
         case 'eq':
           return eqTest(a, p, ctx);
         case 'any':
-          return leafTest(a, { kind: 'exists', field: n.field!, span: n.span }, ctx);
+          return leafTestIndexed(a, { kind: 'exists', field: n.field!, span: n.span }, ctx);
         case 'cidr': {
           const fn = isV6(p.text) ? 'ipv6_is_in_range' : 'ipv4_is_in_range';
           return `${fn}(${str(a)}, ${kstr(p.text)})`;

@@ -30,13 +30,22 @@ const cases: [string, string, string?][] = [
     'process.name: (cmd.exe or "pwsh.exe")',
     'where tostring(process.name) in ("cmd.exe", "pwsh.exe")',
   ],
-  ['process.name: cmd*', 'where tostring(process.name) startswith_cs "cmd"'],
-  ['process.name: *.exe', 'where tostring(process.name) endswith_cs ".exe"'],
+  [
+    'process.name: cmd*',
+    'where (strlen(tostring(process.name)) <= 1024 and tostring(process.name) startswith_cs "cmd")',
+  ],
+  [
+    'process.name: *.exe',
+    'where (strlen(tostring(process.name)) <= 1024 and tostring(process.name) endswith_cs ".exe")',
+  ],
   [
     'process.command_line: *\\\\AppData\\\\*',
     'where tostring(process.command_line) contains_cs "\\\\AppData\\\\"',
   ],
-  ['process.name: a*b*c', 'where tostring(process.name) matches regex @"(?s)^a.*b.*c$"'],
+  [
+    'process.name: a*b*c',
+    'where (strlen(tostring(process.name)) <= 1024 and tostring(process.name) matches regex @"(?s)^a.*b.*c$")',
+  ],
   ['process.name: a*b?c', 'matches regex @"(?s)^a.*b\\?c$"'],
   ['process.name: "a*b"', 'where tostring(process.name) == "a*b"'],
   ['process.name: a\\*b', 'where tostring(process.name) == "a*b"'],
@@ -44,22 +53,28 @@ const cases: [string, string, string?][] = [
   ['process.name: "tab\\there"', 'where tostring(process.name) == "tab\\there"'],
   [
     'file.path: C\\:\\\\Windows\\\\*',
-    'where tostring(file.path) startswith_cs "C:\\\\Windows\\\\"',
+    'where (strlen(tostring(file.path)) <= 1024 and tostring(file.path) startswith_cs "C:\\\\Windows\\\\")',
   ],
-  ['file.path: a*\\\\*x', 'where tostring(file.path) matches regex @"(?s)^a.*\\\\.*x$"'],
+  [
+    'file.path: a*\\\\*x',
+    'where (strlen(tostring(file.path)) <= 1024 and tostring(file.path) matches regex @"(?s)^a.*\\\\.*x$")',
+  ],
   ['process.name: ""', 'where (isnotnull(process.name) and tostring(process.name) == "")'],
   ['source.ip: "10.0.0.0/8"', 'where ipv4_is_in_range(tostring(source.ip), "10.0.0.0/8")'],
   ['source.ip: "2001:db8::/32"', 'where ipv6_is_in_range(tostring(source.ip), "2001:db8::/32")'],
   ['source.ip: "10.1.2.3"', 'where ipv6_compare(tostring(source.ip), "10.1.2.3") == 0'],
   [
     'user.name: *',
-    'where (isnotnull(user.name) and not(gettype(user.name) == "array" and tostring(user.name) matches regex @"^(\\[|\\]|,|null)*$"))',
+    'where (strlen(tostring(user.name)) <= 1024 and (isnotnull(user.name) and not(gettype(user.name) == "array" and tostring(user.name) matches regex @"^(\\[|\\]|,|null)*$")))',
   ],
-  ['not user.name: *', 'where not((isnotnull(user.name)'],
+  ['not user.name: *', 'where not((strlen(tostring(user.name)) <= 1024 and (isnotnull(user.name)'],
   ['destination.port >= 1024', 'where todouble(destination.port) >= 1024'],
   ['destination.port: 445', 'where todouble(destination.port) == 445'],
   ['not destination.port: 445', 'where not(coalesce(todouble(destination.port) == 445, false))'],
-  ['user.name > "m"', 'where (isnotnull(user.name) and strcmp(tostring(user.name), "m") > 0)'],
+  [
+    'user.name > "m"',
+    'where (strlen(tostring(user.name)) <= 1024 and (isnotnull(user.name) and strcmp(tostring(user.name), "m") > 0))',
+  ],
   ['event.created < "now-5m"', 'where todatetime(event.created) < ago(5m)'],
   [
     'event.created >= "2024-01-01T00:00:00Z"',
@@ -96,7 +111,7 @@ const cases: [string, string, string?][] = [
   ],
   [
     'process.args: ("-enc" or -e*) and not process.args: "/c"',
-    'countif(tostring(__e1) == "-enc" or tostring(__e1) startswith_cs "-e") > 0)\n| mv-apply __e2 = iff(gettype(process.args) == "array", process.args, pack_array(process.args)) on (summarize __m2 = countif(tostring(__e2) == "/c") > 0)\n| where __m1 and not(__m2)\n| project-away __m1, __m2',
+    'countif(tostring(__e1) == "-enc" or (strlen(tostring(__e1)) <= 1024 and tostring(__e1) startswith_cs "-e")) > 0)\n| mv-apply __e2 = iff(gettype(process.args) == "array", process.args, pack_array(process.args)) on (summarize __m2 = countif(tostring(__e2) == "/c") > 0)\n| where __m1 and not(__m2)\n| project-away __m1, __m2',
   ],
   ['process.name.caseless: CMD.exe', 'where tostring(process.name) =~ "CMD.exe"'],
   ['process.name.caseless: (a or B)', 'where tostring(process.name) in~ ("a", "B")'],
@@ -192,6 +207,16 @@ describe('sentinel golden', () => {
     expect(sel(doc(['zzz', 'ubuntu:22']))).toBe(true);
     expect(sel(doc('ubuntu:22'))).toBe(true);
     expect(sel(doc(['zzz']))).toBe(false);
+  });
+
+  it('ignore_above: keyword values longer than the limit are not indexed, so nothing matches them', () => {
+    const long = 'a'.repeat(1025);
+    const sel = (q: string) => kustoSelects(toKusto(ruleOf(q)).text);
+    expect(sel('process.name: *')({ process: { name: long } })).toBe(false);
+    expect(sel('process.name: *')({ process: { name: long.slice(1) } })).toBe(true);
+    expect(sel('process.name: a*')({ process: { name: long } })).toBe(false);
+    expect(sel('not process.name: a*')({ process: { name: long } })).toBe(true);
+    expect(toKusto(ruleOf(`process.name: "${long}"`)).text).toContain('| where false');
   });
 
   it('free text is declared (different): every field, term search', () => {
