@@ -114,13 +114,20 @@ export function generateEvents(
   // mixed-up fields and Name/Value pairs that lost their pairing in a target.
   for (const atom of table.atoms) {
     const t = atom.theory;
-    if (atom.kind !== 'value' || !atom.field || !t || t.kind !== 'string' || t.pred.kind !== 'eq')
-      continue;
+    if (atom.kind !== 'value' || !atom.field || !t || t.kind !== 'string') continue;
+    // A value the atom accepts: the literal, or a wildcard pattern's match with `x` in each `*`.
+    const value =
+      t.pred.kind === 'eq'
+        ? t.pred.value
+        : t.pred.kind === 'wildcard'
+          ? t.pred.chunks.join('x')
+          : undefined;
+    if (value === undefined) continue;
     const dot = atom.field.lastIndexOf('.');
     if (dot < 0) continue;
     const sibling = `${atom.field.slice(0, dot)}.zz_sibling`;
     const d = apply(base, atom.field, 'zz_other');
-    setPath(d, sibling, t.pred.value);
+    setPath(d, sibling, value);
     push(
       d,
       `${atom.text}: the value under the sibling field ${sibling}, another value in the field`,
