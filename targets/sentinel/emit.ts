@@ -120,7 +120,14 @@ export function resolveAccess(f: LField, ctx: EmitContext): Access | undefined {
       ci,
       field: f.source,
       ignoreAbove,
-      array: f.multivalue && ktype === 'dynamic' ? { base: kident(name), rest: [] } : undefined,
+      // a dynamic column holding an array (schema `string[]`, profile hint, or unknown shape)
+      array:
+        ktype === 'dynamic' &&
+        (f.multivalue ||
+          ctx.table.fields[name]?.array ||
+          (!ctx.table.fields[name] && ctx.shape?.(name)))
+          ? { base: kident(name), rest: [] }
+          : undefined,
     };
   }
   // the table's time columns play @timestamp and event.ingested

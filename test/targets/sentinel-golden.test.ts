@@ -113,6 +113,10 @@ const cases: [string, string, string?][] = [
     'process.args: ("-enc" or -e*) and not process.args: "/c"',
     'countif(tostring(__e1) == "-enc" or (strlen(tostring(__e1)) <= 1024 and tostring(__e1) startswith_cs "-e")) > 0)\n| mv-apply __e2 = iff(gettype(process.args) == "array", process.args, pack_array(process.args)) on (summarize __m2 = countif(tostring(__e2) == "/c") > 0)\n| where __m1 and not(__m2)\n| project-away __m1, __m2',
   ],
+  [
+    'tags: malware',
+    'mv-apply __e1 = iff(gettype(tags) == "array", tags, pack_array(tags)) on (summarize __m1 = countif(tostring(__e1) == "malware") > 0)',
+  ],
   ['process.name.caseless: CMD.exe', 'where tostring(process.name) =~ "CMD.exe"'],
   ['process.name.caseless: (a or B)', 'where tostring(process.name) in~ ("a", "B")'],
   ['process.name.caseless: *Cmd*', 'where tostring(process.name) contains "Cmd"'],
