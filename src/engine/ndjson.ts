@@ -46,6 +46,10 @@ export function isGzipFile(path: string): boolean {
 /** Parses lines into records; shared by file, stream and in-memory readers. */
 export class LineParser {
   private line = 0;
+  /** Lines read so far. */
+  get lineNumber(): number {
+    return this.line;
+  }
   private rest = '';
   readonly invalid: Diagnostic[] = [];
   constructor(
@@ -157,9 +161,24 @@ export async function* readNdjsonBatches(
   const dec = new StringDecoder('utf8');
   const parser = new LineParser(opts.label ?? path, opts);
   try {
-    for await (const chunk of stream) {
-      const batch = parser.feed(dec.write(chunk as Buffer));
-      if (batch.length > 0) yield batch;
+    try {
+      for await (const chunk of stream) {
+        const batch = parser.feed(dec.write(chunk as Buffer));
+        if (batch.length > 0) yield batch;
+      }
+    } catch (e) {
+      // A truncated or corrupt gzip file, or a read error: a located error, not a crash.
+      if (e instanceof NdjsonError) throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      throw new NdjsonError({
+        severity: 'error',
+        code: 'EVT004',
+        message: `cannot read ${gz ? 'the gzip file' : 'the file'}: ${why} (after ${parser.lineNumber} lines)`,
+        hint: gz ? 'the file is truncated or not valid gzip; check it with gzip -t' : undefined,
+        file: opts.label ?? path,
+        line: Math.max(1, parser.lineNumber),
+        column: 1,
+      });
     }
     const last = parser.end(parser.feed(dec.end()));
     if (last.length > 0) yield last;

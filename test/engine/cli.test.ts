@@ -436,3 +436,40 @@ describe('siemc backtest', () => {
     expect((await runCli(['backtest', 'x.toml'])).code).toBe(2);
   });
 });
+
+describe('unreadable inputs and outputs are errors, not crashes', () => {
+  it('a truncated gzip events file: EVT004 with the file, exit 1 (test and backtest)', async () => {
+    const { rulePath } = setup();
+    const lines = Array.from({ length: 2000 }, (_, i) =>
+      JSON.stringify({ '@timestamp': '2026-06-20T11:59:00Z', n: i, pad: 'x'.repeat(50) }),
+    ).join('\n');
+    const full = gzipSync(lines);
+    const trunc = join(tmp, 'trunc.ndjson.gz');
+    writeFileSync(trunc, full.subarray(0, full.length >> 1));
+    for (const cmd of ['test', 'backtest']) {
+      const r = await runCli([cmd, rulePath, '--events', trunc, '--now', NOW]);
+      expect(r.code, cmd).toBe(1);
+      expect(r.stderr, cmd).toMatch(
+        /trunc\.ndjson\.gz:\d+:1 error EVT004 cannot read the gzip file/,
+      );
+      expect(r.stderr, cmd).not.toMatch(/internal error/);
+    }
+  });
+
+  it('backtest --alerts to a directory: a clear error before the scan, exit 1', async () => {
+    const { rulePath, events } = setup();
+    const dir = mkdtempSync(join(tmp, 'alerts-dir-'));
+    const r = await runCli([
+      'backtest',
+      rulePath,
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--alerts',
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write alerts to .*: it is a directory/);
+  });
+});

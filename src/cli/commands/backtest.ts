@@ -2,7 +2,7 @@
  * `siemc backtest <rules...> --events <ndjson...>`: many rules over large NDJSON in one streaming
  * pass (constant memory, gzip accepted), a progress bar on a TTY, and a summary table per rule.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Register } from '../main.js';
 import { renderDiagnostic } from '../../diagnostics.js';
@@ -74,7 +74,21 @@ Example:
       printDiagnostics(io, loadDiags);
       if (loadDiags.some((d) => d.severity === 'error')) setExit(1);
       let sink: WriteStream | undefined;
-      if (opts.alerts) sink = createWriteStream(resolve(io.cwd, opts.alerts));
+      if (opts.alerts) {
+        // Open before scanning: an unwritable path is an error up front, not a crash at the end.
+        let fd: number;
+        try {
+          fd = openSync(resolve(io.cwd, opts.alerts), 'w');
+        } catch (e) {
+          const why = (e as NodeJS.ErrnoException).code ?? String(e);
+          io.stderr(
+            `siemc backtest: cannot write alerts to ${opts.alerts}: ${why === 'EISDIR' ? 'it is a directory' : why}\n`,
+          );
+          setExit(1);
+          return;
+        }
+        sink = createWriteStream('', { fd });
+      }
       const writeAlert = (a: object) => sink?.write(JSON.stringify(a) + '\n');
       const runners: RuleRunner[] = [];
       for (const l of loaded) {
