@@ -239,6 +239,21 @@ function declareAtoms(
           hint: 'only the standard analyzer and negated-class patterns ([^...]+) are translated exactly',
         });
     }
+    if (n.kind === 'range' && !n.numeric && !f.wildcard && (f.type === 'ip' || f.type === 'date')) {
+      // Elastic compares addresses and instants (date math, time zones, rounding); the SPL
+      // where clause compares the text, so both directions can differ.
+      for (const effect of ['wider', 'narrower'] as const)
+        ctx.diags.add({
+          code: 'SPL-RANGE-TEXT',
+          effect: flipEffect(effect, negated),
+          span: at,
+          message: `${f.source} is ${f.type === 'ip' ? 'an ip' : 'a date'} field: the range ${JSON.stringify(n.value)} is compared as text in SPL, not as ${f.type === 'ip' ? 'an address' : 'a point in time (date math, time zones)'}, so it can match ${effect === 'wider' ? 'values Elastic rejects' : 'fewer values than Elastic'}`,
+          hint:
+            f.type === 'ip'
+              ? 'write the range as a CIDR block (source.ip:"10.0.0.0/8"), which is translated exactly'
+              : 'use the rule window for time bounds, or compare a numeric epoch field',
+        });
+    }
     if (f.wildcard && foreachTest(n, ctx) === undefined) {
       ctx.diags.add({
         code: 'SPL-FIELD-WILDCARD',
