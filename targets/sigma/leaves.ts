@@ -126,11 +126,18 @@ function sigmaFieldUsable(f: LField, ctx: TargetContext, span: Span): boolean {
   return true;
 }
 
-function caseMods(info: FieldInfo, texts: string[], ctx: TargetContext, span: Span): string[] {
+function caseMods(
+  info: FieldInfo,
+  texts: string[],
+  ctx: TargetContext,
+  span: Span,
+  negated: boolean,
+): string[] {
   if (info.lowercase || !texts.some(hasCasedLetters)) return [];
   if (ctx.options.case === 'loose') {
+    // case-insensitive matching selects more events; under `not`, fewer
     ctx.diags.lossy(
-      'wider',
+      negated ? 'narrower' : 'wider',
       span,
       'SIGMA-CASE-LOOSE',
       'values match case-insensitively (--case loose), Elastic keyword matching is case-sensitive',
@@ -178,8 +185,14 @@ function regexOf(p: Pattern): string {
 }
 
 /** The string value and type modifier for a keyword-like match. */
-function stringTerm(info: FieldInfo, p: Pattern, ctx: TargetContext, span: Span): Term | undefined {
-  const cased = caseMods(info, textsOf(p), ctx, span);
+function stringTerm(
+  info: FieldInfo,
+  p: Pattern,
+  ctx: TargetContext,
+  span: Span,
+  negated: boolean,
+): Term | undefined {
+  const cased = caseMods(info, textsOf(p), ctx, span, negated);
   const texts = textsOf(p);
   if (texts.every(canSingleQuote)) {
     let mods: string[] = [];
@@ -352,7 +365,7 @@ function matchTerm(
       return { kind: 'drop' };
     }
     default: {
-      const t = stringTerm(info, p, ctx, span);
+      const t = stringTerm(info, p, ctx, span, negated);
       return t ? { kind: 'terms', terms: [t] } : { kind: 'drop' };
     }
   }
