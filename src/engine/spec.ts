@@ -302,7 +302,25 @@ function evaluate(
       });
     }
   }
-  return { file: path, id, passed: checks.every((c) => c.ok), checks, alerts, diagnostics };
+  if (checks.length === 0) {
+    // A spec that checks nothing (e.g. misspelt `expect` keys) must not pass silently.
+    diagnostics.push({
+      severity: 'error',
+      code: 'SPEC004',
+      message:
+        'the spec checks nothing: no event carries `match: true|false` and `expect` has no alerts, matches or error',
+      hint: 'check the spelling of the keys (events[].match, expect.alerts, expect.matches, expect.error)',
+      file: path,
+    });
+  }
+  return {
+    file: path,
+    id,
+    passed: checks.length > 0 && checks.every((c) => c.ok),
+    checks,
+    alerts,
+    diagnostics,
+  };
 }
 
 // ---- alert comparison ----

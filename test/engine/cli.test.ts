@@ -473,3 +473,24 @@ describe('unreadable inputs and outputs are errors, not crashes', () => {
     expect(r.stderr).toMatch(/cannot write alerts to .*: it is a directory/);
   });
 });
+
+describe('test specs that check nothing fail', () => {
+  it('misspelt keys (matches:, alertz:) give SPEC004 and exit 1', async () => {
+    const dir = mkdtempSync(join(tmp, 'spec-'));
+    const spec = join(dir, 's.yaml');
+    writeFileSync(
+      spec,
+      "id: s\nquery: 'user.name:admin'\nevents:\n  - {doc: {user: {name: admin}}, matches: true}\nexpect: {alertz: 3}\n",
+    );
+    const r = await runCli(['test', spec]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/FAIL s .*nothing to check/);
+    expect(r.stdout + r.stderr).toMatch(/SPEC004/);
+    // the same spec spelt right passes
+    writeFileSync(
+      spec,
+      "id: s\nquery: 'user.name:admin'\nevents:\n  - {doc: {user: {name: admin}}, match: true}\n",
+    );
+    expect((await runCli(['test', spec])).code).toBe(0);
+  });
+});
