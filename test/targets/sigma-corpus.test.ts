@@ -4,11 +4,9 @@
  * existing selections, known modifiers, valid regexes/CIDRs, correlation references), and every
  * non-exact rule says why. Prints the totals per verdict and per diagnostic code.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { loadRuleText } from '../../src/rules/index.js';
+import { corpusKqlRules } from '../helpers/corpus.js';
 import type { Rule } from '../../src/rules/model.js';
 import { translateRule } from '../../targets/core/translate.js';
 import { getTarget } from '../../targets/registry.js';
@@ -17,15 +15,7 @@ import { officialValidator } from './sigma-helpers.js';
 import { outsideSigmaRegexSubset } from '../../targets/sigma/validate.js';
 
 describe('Sigma: whole corpus with the default profile', () => {
-  // The 729 KQL rule files of the corpus (the other files of detection-rules are not KQL).
-  const paths = readFileSync('../shared/corpus/detection-rules-kuery.jsonl', 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { path: string }).path);
-  const rules: Rule[] = paths
-    .map((p) => join('../shared/corpus/detection-rules', p))
-    .map((f) => loadRuleText(readFileSync(f, 'utf8'), f)[0]?.rule)
-    .filter((r): r is Rule => !!r && r.language === 'kuery');
+  const rules: Rule[] = corpusKqlRules();
   const sigma = getTarget('sigma');
   const results: { rule: Rule; t: Translation }[] = rules.map((rule) => ({
     rule,

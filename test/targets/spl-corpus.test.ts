@@ -4,10 +4,8 @@
  * unsupported diagnostic, and every non-exact verdict is explained by a diagnostic of that effect.
  * Prints the totals per verdict and per diagnostic code.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRuleText } from '../../src/rules/index.js';
+import { corpusKqlRules } from '../helpers/corpus.js';
 import type { Rule } from '../../src/rules/model.js';
 import { translateRule } from '../../targets/core/translate.js';
 import { getTarget } from '../../targets/registry.js';
@@ -15,14 +13,7 @@ import { checkSpl } from '../../targets/spl/check/index.js';
 import type { Translation, Verdict } from '../../targets/types.js';
 
 describe('SPL: whole corpus with the default profile', () => {
-  const paths = readFileSync('../shared/corpus/detection-rules-kuery.jsonl', 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { path: string }).path);
-  const rules: Rule[] = paths
-    .map((p) => join('../shared/corpus/detection-rules', p))
-    .map((f) => loadRuleText(readFileSync(f, 'utf8'), f)[0]?.rule)
-    .filter((r): r is Rule => !!r && r.language === 'kuery');
+  const rules: Rule[] = corpusKqlRules();
   const spl = getTarget('splunk');
   const results: { rule: Rule; t: Translation }[] = rules.map((rule) => ({
     rule,
