@@ -73,5 +73,22 @@ export function savedSearchStanza(rule: Rule, plan: SplPlan, diags: DiagnosticsC
     `relation = greater than`,
     `quantity = 0`,
   ];
+  if (plan.lines.some((l) => /[\r\n]/.test(l))) {
+    // A value with a line break cannot be held on one conf line: flattening it would deploy a
+    // search that never matches, so the stanza is written commented out and the .spl file stands.
+    diags.add({
+      code: 'SPL-CONF-LINEBREAK',
+      effect: 'exact',
+      severity: 'warning',
+      message:
+        'the search holds a line break inside a value, which savedsearches.conf cannot carry on one line; its stanza is written commented out',
+      hint: 'deploy the .spl file through the Splunk UI or REST API instead',
+    });
+    return (
+      ['# siemc: not deployable as a conf line (line break inside a value)', ...lines]
+        .map((l) => (l.startsWith('#') ? l : `# ${l.replace(/[\r\n]+/g, ' ')}`))
+        .join('\n') + '\n'
+    );
+  }
   return lines.join('\n') + '\n';
 }

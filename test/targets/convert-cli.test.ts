@@ -303,3 +303,19 @@ describe('siemc convert: exit codes, progress and atomic output', () => {
     expect(r.stderr).not.toContain('?:?');
   });
 });
+
+describe('savedsearches.conf never carries a flattened line break', () => {
+  it('a value with a line break: the stanza is commented out with SPL-CONF-LINEBREAK, the .spl keeps it', async () => {
+    const dir = mkdtempSync(join(tmp, 'nl-'));
+    const rule = join(dir, 'nl.kql');
+    writeFileSync(rule, 'host.name:"a\\nb"');
+    const out = join(dir, 'out');
+    const r = await runCli(['convert', rule, '--to', 'spl', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toContain('SPL-CONF-LINEBREAK');
+    const conf = readFileSync(join(out, 'splunk', 'savedsearches.conf'), 'utf8');
+    // no active stanza or search line: every line of it is a comment
+    expect(conf.split('\n').filter((l) => l.trim() && !l.startsWith('#'))).toEqual([]);
+    expect(readFileSync(join(out, 'splunk', 'nl.spl'), 'utf8')).toContain('a\nb');
+  });
+});
