@@ -11,14 +11,7 @@ import type { TargetName, Translation } from '../../targets/types.js';
 import { bundledSchemas } from '../../targets/sentinel/schema.js';
 import { parseKusto, runKusto, ecsDocumentToRow, type Row } from './kusto/index.js';
 import { compileRules, loadSigma } from './sigma/index.js';
-import {
-  runPipeline,
-  runSpl,
-  splInterpreter,
-  type LookupTable,
-  type SplEvent,
-} from './spl/index.js';
-import { checkSpl } from '../../targets/spl/check/index.js';
+import { runSpl, splInterpreter, type LookupTable, type SplEvent } from './spl/index.js';
 import type { EcsEvent, InterpreterOptions, InterpreterRun, TargetInterpreter } from './types.js';
 
 /** Raised when a translation cannot be executed by the interpreter (its text, not the events). */
@@ -106,27 +99,6 @@ const builtin = new Map<TargetName, TargetInterpreter>([
     {
       ...splInterpreter,
       windowed: splInterpreter.windowed ?? false,
-      // The SPL interpreter's adapter, with the lookup tables verify builds (the adapter has none).
-      run(translation: Translation, events: readonly Record<string, unknown>[], opts) {
-        if (!opts.lookups) return splInterpreter.run(translation, events, opts);
-        const checked = checkSpl(translation.text);
-        if (!checked.ok) {
-          const d = checked.diagnostics.find((x) => x.severity === 'error');
-          throw new InterpreterError(`SPL does not parse: ${d?.message ?? 'syntax error'}`);
-        }
-        const now = Date.parse(opts.now);
-        const matches: number[] = [];
-        events.forEach((ev, i) => {
-          const rows = runPipeline(checked.pipeline, [ev as SplEvent], {
-            now,
-            ignoreTime: true,
-            queryOnly: true,
-            lookups: opts.lookups as Record<string, LookupTable>,
-          }).rows;
-          if (rows.length > 0) matches.push(i);
-        });
-        return { matches };
-      },
       // The whole search (time modifiers, stats, where) over the stream: one row per alert.
       alerts(translation: Translation, events: readonly Record<string, unknown>[], opts) {
         try {

@@ -7,6 +7,7 @@ import type { Translation } from '../../../targets/types.js';
 import type { EcsEvent, InterpreterOptions, InterpreterRun, TargetInterpreter } from '../types.js';
 import { splunkEventFromEcs, type SplEvent } from './event.js';
 import { runPipeline } from './run.js';
+import type { LookupTable } from './run.js';
 import { checkSpl } from '../../../targets/spl/check/index.js';
 import { SplRuntimeError } from './evaluate.js';
 
@@ -32,6 +33,7 @@ export const splInterpreter: TargetInterpreter = {
         now,
         ignoreTime: true,
         queryOnly: true,
+        lookups: opts.lookups as Record<string, LookupTable> | undefined,
       }).rows;
       if (rows.length > 0) matches.push(i);
     });
