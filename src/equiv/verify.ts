@@ -591,6 +591,19 @@ function verifyTarget(
   };
 }
 
+/** A target verify cannot run at all (no interpreter or event transform): skipped, nothing compared. */
+function notRun(target: TargetName, note: string): TargetReport {
+  return {
+    target,
+    status: 'skipped',
+    verdict: 'exact',
+    compared: 0,
+    disagreeing: 0,
+    disagreements: [],
+    diagnostics: [],
+    note,
+  };
+}
 /** Verify one rule against the given targets. */
 export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
   const schema = opts.schema ?? defaultSchema();
@@ -669,31 +682,18 @@ export function verifyRule(rule: Rule, opts: VerifyOptions): RuleReport {
   for (const target of opts.targets) {
     const interp = lookup(target.name);
     if (!interp) {
-      report.targets.push({
-        target: target.name,
-        status: 'skipped',
-        verdict: 'exact',
-        compared: 0,
-        disagreeing: 0,
-        disagreements: [],
-        diagnostics: [],
-        note: `no interpreter for ${target.name} yet`,
-      });
+      report.targets.push(notRun(target.name, `no interpreter for ${target.name} yet`));
       continue;
     }
     const profileId = profile?.id ?? 'ecs';
     const transform = eventTransform(profile ?? profileId, target.name);
     if (!transform) {
-      report.targets.push({
-        target: target.name,
-        status: 'skipped',
-        verdict: 'exact',
-        compared: 0,
-        disagreeing: 0,
-        disagreements: [],
-        diagnostics: [],
-        note: `no ECS → ${target.name} event transform for mapping profile '${profileId}' yet`,
-      });
+      report.targets.push(
+        notRun(
+          target.name,
+          `no ECS → ${target.name} event transform for mapping profile '${profileId}' yet`,
+        ),
+      );
       continue;
     }
     report.targets.push(
